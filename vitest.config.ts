@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config"
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // Loopback servers and codegen runs share two cores on CI; a generous limit avoids flaky timeouts
+    // without hiding real hangs (every delay inside tests runs on the TestClock).
+    testTimeout: 60_000,
+    hookTimeout: 60_000
+  }
+})
