@@ -1,7 +1,10 @@
+import { fileURLToPath } from "node:url"
 import { defineConfig } from "vitest/config"
 
 export default defineConfig({
   test: {
+    // This file lives in test/ to keep the repository's top level to the pipeline's own folders.
+    root: fileURLToPath(new URL("..", import.meta.url)),
     include: ["test/**/*.test.ts"],
     // Loopback servers and codegen runs share two cores on CI; a generous limit avoids flaky timeouts
     // without hiding real hangs (every delay inside tests runs on the TestClock).

@@ -1,0 +1,236 @@
+/**
+ * The options a client layer is built from: endpoint, token, retries, per-attempt timeout and user agent.
+ *
+ * `resolveOptions` checks them once, when the layer is built, and fails with a `ReinferConfigError` naming the
+ * setting: the endpoint must be an absolute `https` URL (plain `http` only for loopback hosts, so a token never
+ * crosses a network in clear text), without credentials, query or fragment; its path is kept as a prefix
+ * (UiPath tenants live under `/<org>/<tenant>/reinfer_`). The token becomes `Redacted` at once. `optionsConfig`
+ * reads the same options from `REINFER_*` settings through Effect's `Config`.
+ *
+ * @since 0.1.0
+ */
+import { Config, Duration, Effect, Option, Redacted, Result } from "effect"
+import { ReinferConfigError } from "./errors.ts"
+import { redactUrl } from "./internal/redact.ts"
+import { resolveRetryOptions, type ResolvedRetryOptions, type RetryOptions } from "./retry.ts"
+
+/**
+ * What a client layer needs. Only `endpoint` and `token` are required.
+ *
+ * **Example**
+ *
+ * ```ts
+ * const options: ReinferOptions = {
+ *   endpoint: "https://cloud.uipath.com/acme/production/reinfer_",
+ *   token: Redacted.make(process.env.REINFER_TOKEN ?? ""),
+ *   retry: { maxRetries: 5 },
+ *   timeout: "2 minutes"
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category configuration
+ */
+export interface ReinferOptions {
+  /**
+   * The tenant's base URL, such as `https://acme.reinfer.io` or `https://cloud.uipath.com/<org>/<tenant>/reinfer_`.
+   * Must be `https`, except for loopback hosts (`localhost`, 127.0.0.0/8, `::1`), which may use `http`.
+   */
+  readonly endpoint: string | URL
+  /** The API token, sent as `Authorization: Bearer <token>`. Kept `Redacted` from here on. */
+  readonly token: string | Redacted.Redacted<string>
+  /**
+   * How safe operations are retried; `false` turns retries off.
+   * @default { maxRetries: 3, baseDelay: "250 millis", maxDelay: "8 seconds", retryAfterCap: "60 seconds" }
+   */
+  readonly retry?: RetryOptions | false | undefined
+  /**
+   * How long one attempt may take before it fails with a `Timeout` transport error (retried like one).
+   * @default "60 seconds"
+   */
+  readonly timeout?: Duration.Input | undefined
+  /**
+   * The `User-Agent` header.
+   * @default "effect-reinfer/0.1.0"
+   */
+  readonly userAgent?: string | undefined
+}
+
+/**
+ * Options after `resolveOptions`: every default applied, the endpoint parsed, the token `Redacted`.
+ *
+ * @since 0.1.0
+ * @category configuration
+ */
+export interface ResolvedOptions {
+  readonly endpoint: URL
+  readonly token: Redacted.Redacted<string>
+  readonly retry: ResolvedRetryOptions | false
+  readonly timeout: Duration.Duration
+  readonly userAgent: string
+}
+
+/**
+ * 60 s per attempt. A Re:infer call normally answers in well under a second (its Server-Timing `total` is
+ * usually tens of milliseconds) and even large syncs and exports take seconds, so a minute leaves ample room
+ * while a hung connection fails in one minute rather than the Rust client's 240 s (16 minutes with its
+ * retries). Raise it per call for exceptionally large requests.
+ *
+ * @since 0.1.0
+ * @category configuration
+ */
+export const DEFAULT_TIMEOUT: Duration.Duration = Duration.seconds(60)
+
+/**
+ * The library's version, sent in the default user agent. A test keeps it equal to package.json's `version`.
+ *
+ * @since 0.1.0
+ * @category configuration
+ */
+export const VERSION = "0.1.0"
+
+/**
+ * `effect-reinfer/<version>`, so platform operators can tell this client's traffic apart.
+ *
+ * @since 0.1.0
+ * @category configuration
+ */
+export const DEFAULT_USER_AGENT = `effect-reinfer/${VERSION}`
+
+/**
+ * Checks an endpoint and returns it as a `URL`: absolute, `https` (or `http` to a loopback host), without user
+ * name, password, query or fragment. The path is kept; the client appends routes to it.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const resolveEndpoint = (endpoint: string | URL): Effect.Effect<URL, ReinferConfigError> =>
+  Effect.suspend(() => {
+    const text = typeof endpoint === "string" ? endpoint.trim() : endpoint.href
+    const invalid = (issue: string) => Effect.fail(new ReinferConfigError({ setting: "endpoint", issue }))
+    let url: URL
+    try {
+      url = new URL(text)
+    } catch {
+      return invalid(
+        `must be an absolute URL such as https://<tenant>.reinfer.io, got ${JSON.stringify(redactUrl(text))}`
+      )
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") {
+      return invalid(`must use https, got ${url.protocol}`)
+    }
+    if (url.username !== "" || url.password !== "") {
+      return invalid("must not contain a user name or password; pass the API token as `token`")
+    }
+    if (url.search !== "" || url.hash !== "") {
+      return invalid(`must not have a query string or fragment, got ${redactUrl(url)}`)
+    }
+    if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
+      return invalid(
+        `must use https: plain http would send the token in clear text, and is only allowed for loopback hosts (localhost, 127.0.0.0/8, ::1), got ${
+          redactUrl(url)
+        }`
+      )
+    }
+    return Effect.succeed(url)
+  })
+
+/**
+ * Checks a token and wraps it in `Redacted`: surrounding whitespace (a trailing newline from a file) is trimmed;
+ * an empty token or one with inner whitespace or control characters is refused, without echoing it.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const resolveToken = (
+  token: string | Redacted.Redacted<string>
+): Effect.Effect<Redacted.Redacted<string>, ReinferConfigError> =>
+  Effect.suspend(() => {
+    const value = (Redacted.isRedacted(token) ? Redacted.value(token) : token).trim()
+    const invalid = (issue: string) => Effect.fail(new ReinferConfigError({ setting: "token", issue }))
+    if (value === "") return invalid("must not be empty")
+    if (/^bearer\s/i.test(value)) return invalid("must be the token alone, without the \"Bearer \" prefix")
+    // A header value cannot hold control characters; whitespace inside means a copy-paste went wrong.
+    if (/[\s\u0000-\u001f\u007f]/.test(value)) {
+      return invalid("must not contain whitespace or control characters")
+    }
+    return Effect.succeed(Redacted.make(value))
+  })
+
+/**
+ * Checks all options and applies the defaults; fails with a `ReinferConfigError` naming the first bad setting.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const resolveOptions = (options: ReinferOptions): Effect.Effect<ResolvedOptions, ReinferConfigError> =>
+  Effect.gen(function*() {
+    const endpoint = yield* resolveEndpoint(options.endpoint)
+    const token = yield* resolveToken(options.token)
+    const retry = options.retry === false ? false : yield* resolveRetry(options.retry)
+    const timeout = yield* resolveTimeout(options.timeout)
+    const userAgent = yield* resolveUserAgent(options.userAgent)
+    return { endpoint, token, retry, timeout, userAgent }
+  })
+
+/**
+ * Reads `ReinferOptions` from configuration: `REINFER_ENDPOINT`, `REINFER_TOKEN` (read as `Redacted`), and the
+ * optional `REINFER_TIMEOUT` (a duration such as `90 seconds`) and `REINFER_USER_AGENT`. Retries keep their
+ * defaults. Values are checked by `resolveOptions`, as for options given in code.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ *
+ * const resolved = Effect.flatMap(optionsConfig, resolveOptions)
+ * ```
+ *
+ * @since 0.1.0
+ * @category configuration
+ */
+export const optionsConfig: Config.Config<ReinferOptions> = Config.all({
+  endpoint: Config.String("REINFER_ENDPOINT"),
+  token: Config.Redacted("REINFER_TOKEN"),
+  timeout: Config.option(Config.Duration("REINFER_TIMEOUT")),
+  userAgent: Config.option(Config.String("REINFER_USER_AGENT"))
+}).pipe(Config.map(({ endpoint, timeout, token, userAgent }): ReinferOptions => ({
+  endpoint,
+  token,
+  timeout: Option.getOrUndefined(timeout),
+  userAgent: Option.getOrUndefined(userAgent)
+})))
+
+// 127.0.0.0/8, ::1 and localhost. The URL parser has already normalised `127.1`, `0x7f.0.0.1` and
+// `[0:0:0:0:0:0:0:1]` to these forms and lower-cased the name.
+const isLoopbackHost = (hostname: string): boolean =>
+  hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+
+const resolveRetry = (retry: RetryOptions | undefined): Effect.Effect<ResolvedRetryOptions, ReinferConfigError> => {
+  const resolved = resolveRetryOptions(retry)
+  return Result.isSuccess(resolved)
+    ? Effect.succeed(resolved.success)
+    : Effect.fail(new ReinferConfigError({ setting: resolved.failure.field, issue: resolved.failure.issue }))
+}
+
+const resolveTimeout = (timeout: Duration.Input | undefined): Effect.Effect<Duration.Duration, ReinferConfigError> => {
+  if (timeout === undefined) return Effect.succeed(DEFAULT_TIMEOUT)
+  const decoded = Duration.fromInput(timeout)
+  if (Option.isNone(decoded)) {
+    return Effect.fail(new ReinferConfigError({ setting: "timeout", issue: `is not a duration: ${String(timeout)}` }))
+  }
+  if (!Duration.isPositive(decoded.value)) {
+    return Effect.fail(new ReinferConfigError({ setting: "timeout", issue: "must be positive" }))
+  }
+  return Effect.succeed(decoded.value)
+}
+
+const resolveUserAgent = (userAgent: string | undefined): Effect.Effect<string, ReinferConfigError> => {
+  if (userAgent === undefined) return Effect.succeed(DEFAULT_USER_AGENT)
+  const value = userAgent.trim()
+  if (value === "") return Effect.fail(new ReinferConfigError({ setting: "userAgent", issue: "must not be empty" }))
+  if (/[\u0000-\u001f\u007f]/.test(value)) {
+    return Effect.fail(new ReinferConfigError({ setting: "userAgent", issue: "must not contain control characters" }))
+  }
+  return Effect.succeed(value)
+}

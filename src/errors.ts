@@ -1,0 +1,539 @@
+/**
+ * Every error a Re:infer call can fail with, their union, and the one function that words their messages.
+ *
+ * Each call fails with exactly one of five tagged errors, told apart with `Effect.catchTag`: no HTTP response
+ * at all (`ReinferTransportError`), a Re:infer error envelope (`ReinferApiError`), a response that is not a
+ * Re:infer envelope (`ReinferUnexpectedResponse`), an ok envelope that does not match the operation's schema
+ * (`ReinferDecodeError`), or input that failed validation before anything was sent (`ReinferRequestError`).
+ * Each carries `operationId`, `method`, the URL without secrets, and `attempts`. A sixth error,
+ * `ReinferConfigError`, is raised when a layer is built from bad options, never by a call.
+ *
+ * Messages say what happened, then where: `Dataset not found (404 GET /api/v1/datasets/acme/support, getDataset)`,
+ * and `String(error)` prefixes the tag: `ReinferApiError: Dataset not found (…)`. Nothing here holds the token:
+ * the client passes URLs through `redactUrl` and wire text through `redactText` before building an error.
+ *
+ * @since 0.1.0
+ */
+import { Cause, Data, Duration, Predicate, SchemaIssue } from "effect"
+import type { Schema } from "effect"
+import { redactText, type Secret } from "./internal/redact.ts"
+
+/**
+ * Where a call failed; every call error carries these four fields.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ReinferErrorContext {
+  /** The operation, as in the spec and the generated table (`getDataset`). */
+  readonly operationId: string
+  /** The HTTP method (`GET`, `POST`, `PUT`, `DELETE`). */
+  readonly method: string
+  /**
+   * The URL of the last attempt with secrets removed; for a `ReinferRequestError`, where no URL may exist yet,
+   * the operation's path template.
+   */
+  readonly url: string
+  /** How many requests were sent, retries included; 0 when nothing was sent. */
+  readonly attempts: number
+}
+
+/**
+ * Why no HTTP response arrived.
+ *
+ * - `ConnectionRefused`: nothing accepted the connection (ECONNREFUSED; also unreachable host or network).
+ * - `ConnectionReset`: the connection dropped mid-request (ECONNRESET, EPIPE, undici "other side closed").
+ * - `DnsLookupFailed`: the host name did not resolve (ENOTFOUND, EAI_AGAIN).
+ * - `TlsFailure`: the TLS handshake or certificate check failed (CERT_*, ERR_TLS_*, self-signed, expired).
+ * - `Timeout`: the per-attempt timeout elapsed (`Cause.TimeoutError`, ETIMEDOUT, undici timeouts).
+ * - `Aborted`: the request was cancelled (AbortError).
+ * - `Unknown`: anything else.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type TransportReason =
+  | "ConnectionRefused"
+  | "ConnectionReset"
+  | "DnsLookupFailed"
+  | "TlsFailure"
+  | "Timeout"
+  | "Aborted"
+  | "Unknown"
+
+/**
+ * Why a response is not a Re:infer envelope.
+ *
+ * - `EmptyBody`: no body at all.
+ * - `HtmlPage`: an HTML page, typically a proxy or gateway error page.
+ * - `NotJson`: a body that is neither JSON nor HTML (plain text, truncated JSON).
+ * - `NotAnObject`: JSON, but not an object (an array, a string, `null`).
+ * - `NoStatusField`: a JSON object without a `status` field.
+ * - `UnknownStatus`: a `status` other than `"ok"` or `"error"`.
+ * - `StatusContradictsHttpCode`: `"ok"` with a non-2xx code, or `"error"` with a 2xx code.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type UnexpectedResponseReason =
+  | "EmptyBody"
+  | "HtmlPage"
+  | "NotJson"
+  | "NotAnObject"
+  | "NoStatusField"
+  | "UnknownStatus"
+  | "StatusContradictsHttpCode"
+
+/**
+ * A schema issue reduced to what a person needs: where in the body (`["sources", 3, "name"]`) and what was
+ * wrong (`Expected string, got null`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SchemaIssueSummary {
+  readonly path: ReadonlyArray<string | number>
+  readonly message: string
+}
+
+/**
+ * No HTTP response arrived: the connection was refused or reset, the host did not resolve, TLS failed, the
+ * per-attempt timeout elapsed, or the request was aborted; `reason` says which and `detail` gives the
+ * low-level text (`connect ECONNREFUSED 127.0.0.1:8080`).
+ *
+ * **Retried?** Yes on operations marked safe, except `TlsFailure` and `Aborted`, which another attempt does not
+ * fix. `attempts` counts every attempt made.
+ *
+ * **Carries:** the context fields, `reason`, `detail` and `cause` (the low-level error, never the request).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ReinferTransportError extends Data.TaggedError("ReinferTransportError")<
+  ReinferErrorContext & {
+    readonly reason: TransportReason
+    readonly detail?: string | undefined
+    readonly cause?: unknown
+  }
+> {
+  override get message(): string {
+    return formatMessage(this)
+  }
+
+  override toJSON(): unknown {
+    return jsonOf(this)
+  }
+}
+
+/**
+ * Re:infer answered with its own error envelope (`{"status": "error", "message": …}`) and a 4xx or 5xx status.
+ *
+ * **Retried?** On operations marked safe, for 408, 429, 500, 502, 503 and 504 (and 409 where the operation's
+ * retry definition says `conflict`). A `Retry-After` is honoured up to the retry options' cap; above it the
+ * call fails at once with this error so the caller decides. On a retried DELETE, a 404 counts as success.
+ *
+ * **Carries:** the context fields, `status`, `serverMessage` (the envelope's `message`, redacted; absent when
+ * the server sent none), `serverTiming` (the raw `Server-Timing` header) and `retryAfter` when present.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ *
+ * declare const getDataset: Effect.Effect<unknown, ReinferApiError | ReinferTransportError>
+ * const orNull = getDataset.pipe(
+ *   Effect.catchTag("ReinferApiError", (error) => error.status === 404 ? Effect.succeed(null) : Effect.fail(error))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ReinferApiError extends Data.TaggedError("ReinferApiError")<
+  ReinferErrorContext & {
+    readonly status: number
+    readonly serverMessage: string | undefined
+    readonly serverTiming?: string | undefined
+    readonly retryAfter?: Duration.Duration | undefined
+  }
+> {
+  override get message(): string {
+    return formatMessage(this)
+  }
+
+  override toJSON(): unknown {
+    return jsonOf(this)
+  }
+}
+
+/**
+ * An HTTP response arrived, but it is not a Re:infer envelope: an HTML 502 from a proxy, plain text, an empty
+ * body, JSON without `status`, or an envelope whose `status` contradicts the HTTP code. Never confused with
+ * `ReinferApiError`, which only a real Re:infer error envelope produces.
+ *
+ * **Retried?** Like `ReinferApiError`, by HTTP status: a gateway's 502, 503 or 504 page is retried on operations
+ * marked safe; a 2xx that is not an envelope is not.
+ *
+ * **Carries:** the context fields, `status`, `contentType`, `reason`, `excerpt` (at most 200 characters,
+ * whitespace collapsed, token redacted) and `retryAfter` when the response had one.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ReinferUnexpectedResponse extends Data.TaggedError("ReinferUnexpectedResponse")<
+  ReinferErrorContext & {
+    readonly status: number
+    readonly contentType: string | undefined
+    readonly reason: UnexpectedResponseReason
+    readonly excerpt: string
+    readonly retryAfter?: Duration.Duration | undefined
+  }
+> {
+  override get message(): string {
+    return formatMessage(this)
+  }
+
+  override toJSON(): unknown {
+    return jsonOf(this)
+  }
+}
+
+/**
+ * A 2xx ok envelope that does not match the operation's response schema: the server changed, or the spec is
+ * wrong about it.
+ *
+ * **Retried?** No; the same answer would come back.
+ *
+ * **Carries:** the context fields, `status`, the first schema issue as `path` and `issue`, every issue in
+ * `issues`, and `cause` (the `SchemaError`).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ReinferDecodeError extends Data.TaggedError("ReinferDecodeError")<
+  ReinferErrorContext & {
+    readonly status: number
+    readonly path: ReadonlyArray<string | number>
+    readonly issue: string
+    readonly issues?: ReadonlyArray<SchemaIssueSummary> | undefined
+    readonly cause?: unknown
+  }
+> {
+  override get message(): string {
+    return formatMessage(this)
+  }
+
+  override toJSON(): unknown {
+    return jsonOf(this)
+  }
+}
+
+/**
+ * The caller's input failed validation (a body field, a path parameter that is empty or `..`, a call option), so
+ * nothing was sent and `attempts` is 0.
+ *
+ * **Retried?** Never.
+ *
+ * **Carries:** the context fields (`url` is the path template), `field` (the input field at fault, such as
+ * `project` or `body.comments[3].id`), `issue`, and `cause` when a `SchemaError` found it.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ReinferRequestError extends Data.TaggedError("ReinferRequestError")<
+  ReinferErrorContext & {
+    readonly field: string
+    readonly issue: string
+    readonly cause?: unknown
+  }
+> {
+  override get message(): string {
+    return formatMessage(this)
+  }
+
+  override toJSON(): unknown {
+    return jsonOf(this)
+  }
+}
+
+/**
+ * The options given to a client layer are unusable: an endpoint that is not an absolute `https` URL (plain
+ * `http` is allowed for loopback hosts only), one with credentials, query or fragment, an empty token, a
+ * timeout that is not positive, or invalid retry options. Raised when the layer is built, never by a call.
+ *
+ * **Retried?** Never. **Carries:** `setting` (`endpoint`, `token`, `timeout`, `retry.maxRetries`, …) and `issue`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ReinferConfigError extends Data.TaggedError("ReinferConfigError")<{
+  readonly setting: string
+  readonly issue: string
+}> {
+  override get message(): string {
+    return formatMessage(this)
+  }
+
+  override toJSON(): unknown {
+    return { _tag: this._tag, message: this.message, setting: this.setting, issue: this.issue }
+  }
+}
+
+/**
+ * Any error a Re:infer call can fail with.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type ReinferError =
+  | ReinferTransportError
+  | ReinferApiError
+  | ReinferUnexpectedResponse
+  | ReinferDecodeError
+  | ReinferRequestError
+
+/**
+ * Whether a value is one of the five call errors (not `ReinferConfigError`).
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isReinferError = (u: unknown): u is ReinferError =>
+  u instanceof ReinferTransportError || u instanceof ReinferApiError || u instanceof ReinferUnexpectedResponse ||
+  u instanceof ReinferDecodeError || u instanceof ReinferRequestError
+
+/**
+ * Words an error's message: what happened, then where.
+ *
+ * - `Dataset not found (404 GET /api/v1/datasets/acme/support, getDataset)`
+ * - `Connection refused: connect ECONNREFUSED 127.0.0.1:8080 (GET http://127.0.0.1:8080/api/v1/sources, listSources, 4 attempts)`
+ * - `Not a Re:infer response, HTML page: "<html>…" (502 GET /api/v1/sources, listSources)`
+ *
+ * Responses show the path only (the host answered); transport errors show the host too, since it is usually
+ * the problem. The attempt count appears once there was more than one.
+ *
+ * @since 0.1.0
+ * @category error handling
+ */
+export const formatMessage = (error: ReinferError | ReinferConfigError): string =>
+  // The fields were redacted by whoever built the error; an echoed `Bearer <token>` is caught here regardless.
+  redactText(wordMessage(error))
+
+const wordMessage = (error: ReinferError | ReinferConfigError): string => {
+  switch (error._tag) {
+    case "ReinferConfigError":
+      return `Invalid ${error.setting}: ${error.issue}`
+    case "ReinferTransportError": {
+      const what = error.detail === undefined || error.detail === ""
+        ? TRANSPORT_REASON_TEXT[error.reason]
+        : `${TRANSPORT_REASON_TEXT[error.reason]}: ${error.detail}`
+      return `${what} (${where(error, undefined, originAndPath(error.url))})`
+    }
+    case "ReinferApiError":
+      return `${error.serverMessage ?? "Re:infer returned an error without a message"} (${
+        where(error, error.status, pathOf(error.url))
+      })`
+    case "ReinferUnexpectedResponse": {
+      const excerpt = error.excerpt === "" ? "" : `: ${JSON.stringify(shorten(error.excerpt, 80))}`
+      return `Not a Re:infer response, ${UNEXPECTED_REASON_TEXT[error.reason]}${excerpt} (${
+        where(error, error.status, pathOf(error.url))
+      })`
+    }
+    case "ReinferDecodeError": {
+      const at = error.path.length === 0 ? "" : ` at ${formatPath(error.path)}`
+      return `Response did not match the schema: ${error.issue}${at} (${
+        where(error, error.status, pathOf(error.url))
+      })`
+    }
+    case "ReinferRequestError":
+      return `Invalid input ${error.field}: ${error.issue} (${error.method} ${error.url}, ${error.operationId}, nothing was sent)`
+  }
+}
+
+/**
+ * Reads the cause of a failed request (an `HttpClientError`, its reason, a Node or undici error, fetch's
+ * `TypeError: fetch failed` and its `cause`, an `AggregateError`, `Cause.TimeoutError`) and says why no response
+ * arrived. Looks through up to eight nested causes; `Unknown` when none is recognised.
+ *
+ * @since 0.1.0
+ * @category error handling
+ */
+export const classifyTransportError = (cause: unknown): TransportReason => {
+  for (const error of causeChain(cause)) {
+    const reason = reasonOf(error)
+    if (reason !== undefined) return reason
+  }
+  return "Unknown"
+}
+
+/**
+ * The most specific human-readable text of a transport failure's cause (`connect ECONNREFUSED 127.0.0.1:8080`
+ * rather than `fetch failed`), for `ReinferTransportError.detail`. Any `Bearer` credential and the given
+ * `secrets` (pass the token) are redacted.
+ *
+ * @since 0.1.0
+ * @category error handling
+ */
+export const describeTransportError = (cause: unknown, secrets: ReadonlyArray<Secret> = []): string | undefined => {
+  let detail: string | undefined
+  for (const error of causeChain(cause)) {
+    // Effect's HttpClientError and its reasons print the request URL, query included: never use their text.
+    if (Predicate.hasProperty(error, "reason") || Predicate.hasProperty(error, "request")) continue
+    const message = Predicate.hasProperty(error, "message") && typeof error.message === "string"
+      ? error.message
+      : undefined
+    if (message !== undefined && message !== "" && !GENERIC_MESSAGES.has(message)) detail = message
+  }
+  return detail === undefined ? undefined : redactText(detail, secrets)
+}
+
+/**
+ * Reduces a `SchemaError` to its issues, each a path and a message, for `ReinferDecodeError` and
+ * `ReinferRequestError`.
+ *
+ * @since 0.1.0
+ * @category error handling
+ */
+export const summarizeSchemaError = (error: Schema.SchemaError): ReadonlyArray<SchemaIssueSummary> => {
+  const issues = schemaFormatter(error.issue).issues.map((issue) => ({
+    path: (issue.path ?? []).map((segment) => {
+      const key = typeof segment === "object" && segment !== null ? segment.key : segment
+      return typeof key === "number" ? key : String(key)
+    }),
+    message: issue.message
+  }))
+  return issues.length === 0 ? [{ path: [], message: error.message }] : issues
+}
+
+/**
+ * Writes an issue path the way a reader expects it: `sources[3].name`, or `["odd key"]` for keys that are not
+ * identifiers.
+ *
+ * @since 0.1.0
+ * @category error handling
+ */
+export const formatPath = (path: ReadonlyArray<string | number>): string =>
+  path.map((segment, index) =>
+    typeof segment === "number"
+      ? `[${segment}]`
+      : /^[A-Za-z_$][\w$]*$/.test(segment)
+      ? `${index === 0 ? "" : "."}${segment}`
+      : `[${JSON.stringify(segment)}]`
+  ).join("")
+
+const TRANSPORT_REASON_TEXT: Record<TransportReason, string> = {
+  ConnectionRefused: "Connection refused",
+  ConnectionReset: "Connection reset",
+  DnsLookupFailed: "DNS lookup failed",
+  TlsFailure: "TLS failure",
+  Timeout: "Timed out",
+  Aborted: "Aborted",
+  Unknown: "No response"
+}
+
+const UNEXPECTED_REASON_TEXT: Record<UnexpectedResponseReason, string> = {
+  EmptyBody: "empty body",
+  HtmlPage: "HTML page",
+  NotJson: "not JSON",
+  NotAnObject: "JSON but not an object",
+  NoStatusField: "no status field",
+  UnknownStatus: "unknown status value",
+  StatusContradictsHttpCode: "status contradicts HTTP code"
+}
+
+// Wrappers whose message says nothing the reason does not: look further down the chain for the real text.
+const GENERIC_MESSAGES = new Set(["fetch failed", "Transport error", "terminated"])
+
+const where = (context: ReinferErrorContext, status: number | undefined, target: string): string => {
+  const attempts = context.attempts > 1 ? `, ${context.attempts} attempts` : ""
+  return `${status === undefined ? "" : `${status} `}${context.method} ${target}, ${context.operationId}${attempts}`
+}
+
+const pathOf = (url: string): string => {
+  try {
+    return new URL(url).pathname
+  } catch {
+    return url
+  }
+}
+
+const originAndPath = (url: string): string => {
+  try {
+    const parsed = new URL(url)
+    return `${parsed.origin}${parsed.pathname}`
+  } catch {
+    return url
+  }
+}
+
+const shorten = (text: string, length: number): string =>
+  text.length <= length ? text : `${text.slice(0, length - 1)}…`
+
+const jsonOf = (error: ReinferError): unknown => {
+  const { _tag, cause: _cause, ...fields } = error as ReinferError & { readonly cause?: unknown }
+  const json: Record<string, unknown> = { _tag, message: error.message, ...fields }
+  if ("retryAfter" in json && Duration.isDuration(json.retryAfter)) {
+    json.retryAfter = Duration.toMillis(json.retryAfter)
+  }
+  // The cause may be a low-level error object; its text is already in `detail` or `issue`.
+  return json
+}
+
+const schemaFormatter = SchemaIssue.makeFormatterStandardSchemaV1()
+
+const TIMEOUT_CODES = new Set([
+  "ETIMEDOUT",
+  "ESOCKETTIMEDOUT",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT"
+])
+const REFUSED_CODES = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN", "ENETDOWN", "EADDRNOTAVAIL"])
+const RESET_CODES = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "UND_ERR_SOCKET", "UND_ERR_CLOSED"])
+const DNS_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NONAME", "EAI_NODATA"])
+const ABORT_CODES = new Set(["ABORT_ERR", "UND_ERR_ABORTED"])
+// Node's certificate-verification codes that do not contain "CERT".
+const TLS_CODES = new Set([
+  "HOSTNAME_MISMATCH",
+  "INVALID_CA",
+  "INVALID_PURPOSE",
+  "PATH_LENGTH_EXCEEDED",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "EPROTO"
+])
+
+const reasonOf = (error: unknown): TransportReason | undefined => {
+  if (Cause.isTimeoutError(error)) return "Timeout"
+  const code = Predicate.hasProperty(error, "code") && typeof error.code === "string" ? error.code : undefined
+  if (code !== undefined) {
+    if (TIMEOUT_CODES.has(code)) return "Timeout"
+    if (REFUSED_CODES.has(code)) return "ConnectionRefused"
+    if (RESET_CODES.has(code)) return "ConnectionReset"
+    if (DNS_CODES.has(code)) return "DnsLookupFailed"
+    if (ABORT_CODES.has(code)) return "Aborted"
+    if (
+      TLS_CODES.has(code) || code.includes("CERT") || code.startsWith("ERR_TLS_") || code.startsWith("ERR_SSL_")
+    ) return "TlsFailure"
+  }
+  const name = Predicate.hasProperty(error, "name") && typeof error.name === "string" ? error.name : undefined
+  if (name === "AbortError") return "Aborted"
+  if (name === "TimeoutError") return "Timeout"
+  return undefined
+}
+
+// The error itself, then what it wraps: `.reason` (HttpClientError), `.cause`, and `.errors` (AggregateError,
+// which Node raises when every address of a host refused).
+const causeChain = (cause: unknown): Array<unknown> => {
+  const chain: Array<unknown> = []
+  const queue: Array<unknown> = [cause]
+  while (queue.length > 0 && chain.length < 8) {
+    const current = queue.shift()
+    if (current === undefined || current === null || chain.includes(current)) continue
+    chain.push(current)
+    if (typeof current !== "object") continue
+    if (Predicate.hasProperty(current, "reason") && typeof current.reason === "object") queue.push(current.reason)
+    if (Predicate.hasProperty(current, "cause")) queue.push(current.cause)
+    if (Predicate.hasProperty(current, "errors") && Array.isArray(current.errors)) queue.push(...current.errors)
+  }
+  return chain
+}
