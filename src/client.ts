@@ -1,0 +1,434 @@
+/**
+ * The `ReinferClient` service: one method per operation of the spec, built from the generated operation table.
+ *
+ * A call validates and encodes its input (`request.ts`), then sends attempts until one succeeds or the retry
+ * policy (`retry.ts`) gives up. Each attempt gets its own HTTP client span (`tracing.ts`); its answer is sorted
+ * into a decoded payload, a Re:infer error, or "not a Re:infer response" (`envelope.ts`, `errors.ts`).
+ *
+ * @since 0.1.0
+ */
+import { Clock, Context, Duration, Effect, Layer, Option, Result, Schema } from "effect"
+import type * as ConfigError from "effect/Config"
+import { FetchHttpClient, Headers, HttpClient, HttpClientRequest, HttpTraceContext } from "effect/http"
+import type { OperationTypes } from "../generated/client-shape.ts"
+import { type OperationDefinition, type OperationId, operations } from "../generated/operations.ts"
+import { optionsConfig, type ReinferOptions, type ResolvedOptions, resolveOptions } from "./config.ts"
+import { decodeEnvelope } from "./envelope.ts"
+import {
+  classifyTransportError,
+  describeTransportError,
+  ReinferApiError,
+  type ReinferConfigError,
+  ReinferDecodeError,
+  type ReinferError,
+  ReinferRequestError,
+  ReinferTransportError,
+  ReinferUnexpectedResponse,
+  summarizeSchemaError
+} from "./errors.ts"
+import { type PreparedRequest, prepareRequest } from "./request.ts"
+import {
+  deleteNotFoundIsSuccess,
+  makeSchedule,
+  mergeRetryOptions,
+  parseRetryAfter,
+  resolveRetryOptions,
+  type RetryOptions
+} from "./retry.ts"
+import * as ServerTiming from "./server-timing.ts"
+import { attemptAttributes, attemptSpanName, callSpanName, recordFailure, recordResponse } from "./tracing.ts"
+
+/**
+ * Options for one call; each one overrides the layer's setting for this call only.
+ *
+ * @since 0.1.0
+ * @category configuration
+ */
+export interface CallOptions {
+  /**
+   * Retry options laid over the layer's (a field set here wins); `false` turns retries off for this call.
+   * Operations the spec does not mark safe are never retried, whatever this says.
+   * @default the layer's `retry`
+   */
+  readonly retry?: RetryOptions | false | undefined
+  /**
+   * How long one attempt may take.
+   * @default the layer's `timeout` ("60 seconds" unless set)
+   */
+  readonly timeout?: Duration.Input | undefined
+  /** Extra request headers (an `authorization` header here is ignored: the layer's token is always used). */
+  readonly headers?: Readonly<Record<string, string>> | undefined
+}
+
+/**
+ * A decoded payload with what the response said about it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ReinferResponse<A> {
+  /** The decoded success payload, as the plain method returns it. */
+  readonly data: A
+  /** The HTTP status of the last attempt. */
+  readonly status: number
+  /** The response headers of the last attempt (lower-case names). */
+  readonly headers: Headers.Headers
+  /** The Server-Timing metrics of the last attempt; Re:infer sends `total`, in milliseconds. */
+  readonly serverTiming: ReadonlyArray<ServerTiming.Metric>
+  /** How many attempts the call took, 1 when it succeeded at once. */
+  readonly attempts: number
+}
+
+/**
+ * The arguments of a method: the input may be left out when every field of it is optional.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type MethodArguments<Input> = {} extends Input ? [input?: Input, options?: CallOptions]
+  : [input: Input, options?: CallOptions]
+
+/**
+ * One method per operation, named by its `operationId`; each returns the decoded success payload.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ReinferMethods = {
+  readonly [K in keyof OperationTypes]: (
+    ...args: MethodArguments<OperationTypes[K]["input"]>
+  ) => Effect.Effect<OperationTypes[K]["output"], ReinferError>
+}
+
+/**
+ * The same methods, returning the payload together with status, headers, Server-Timing and attempts.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ReinferMethodsWithResponse = {
+  readonly [K in keyof OperationTypes]: (
+    ...args: MethodArguments<OperationTypes[K]["input"]>
+  ) => Effect.Effect<ReinferResponse<OperationTypes[K]["output"]>, ReinferError>
+}
+
+/**
+ * What `ReinferClient` offers: every operation as a method, the `withResponse` variants, and `execute` for code
+ * that picks the operation at run time (pagination, bulk helpers).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ReinferClientShape extends ReinferMethods {
+  /** Every method again, returning a `ReinferResponse` (status, headers, Server-Timing) around the data. */
+  readonly withResponse: ReinferMethodsWithResponse
+  /** Calls an operation by id. */
+  readonly execute: <K extends OperationId>(
+    operationId: K,
+    input: OperationTypes[K]["input"],
+    options?: CallOptions
+  ) => Effect.Effect<ReinferResponse<OperationTypes[K]["output"]>, ReinferError>
+  /** The endpoint every route is appended to. */
+  readonly endpoint: URL
+}
+
+/**
+ * Builds the client's methods from resolved options over the `HttpClient` in context.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  options: ReinferOptions
+): Effect.Effect<ReinferClientShape, ReinferConfigError, HttpClient.HttpClient> =>
+  Effect.gen(function*() {
+    const resolved = yield* resolveOptions(options)
+    const http = yield* HttpClient.HttpClient
+    const execute = makeExecute(resolved, http)
+    const methods: Record<string, unknown> = {}
+    const withResponse: Record<string, unknown> = {}
+    for (const operationId of Object.keys(operations) as Array<OperationId>) {
+      withResponse[operationId] = (input: unknown, callOptions?: CallOptions) =>
+        execute(operationId, input, callOptions)
+      methods[operationId] = (input: unknown, callOptions?: CallOptions) =>
+        Effect.map(execute(operationId, input, callOptions), (response) => response.data)
+    }
+    // The method tables are built by walking the generated operation table; their types come from the
+    // generated OperationTypes, which describe the same table.
+    return {
+      ...(methods as ReinferMethods),
+      withResponse: withResponse as ReinferMethodsWithResponse,
+      execute: execute as ReinferClientShape["execute"],
+      endpoint: resolved.endpoint
+    }
+  })
+
+/**
+ * The Re:infer API client.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { ReinferClient } from "effect-reinfer"
+ *
+ * const program = Effect.flatMap(ReinferClient, (client) => client.listSources())
+ * Effect.runPromise(program.pipe(Effect.provide(ReinferClient.Default)))
+ * ```
+ *
+ * @since 0.1.0
+ * @category services
+ */
+export class ReinferClient extends Context.Service<ReinferClient, ReinferClientShape>()("effect-reinfer/ReinferClient") {
+  /**
+   * A client over the `HttpClient` you provide. Invalid options (an `http://` endpoint that is not loopback, an
+   * empty token) are a programming error: the layer dies with a `ReinferConfigError` naming the setting.
+   *
+   * @since 0.1.0
+   * @category layers
+   */
+  static readonly layer = (options: ReinferOptions): Layer.Layer<ReinferClient, never, HttpClient.HttpClient> =>
+    Layer.effect(ReinferClient, Effect.orDie(make(options)))
+
+  /**
+   * A client configured from `REINFER_ENDPOINT`, `REINFER_TOKEN` (read as `Redacted`), and optionally
+   * `REINFER_TIMEOUT` and `REINFER_USER_AGENT`, over the `HttpClient` you provide.
+   *
+   * @since 0.1.0
+   * @category layers
+   */
+  static readonly layerConfig = (
+    overrides: Partial<Omit<ReinferOptions, "endpoint" | "token">> = {}
+  ): Layer.Layer<ReinferClient, ConfigError.ConfigError | ReinferConfigError, HttpClient.HttpClient> =>
+    Layer.effect(
+      ReinferClient,
+      Effect.gen(function*() {
+        const fromEnvironment = yield* optionsConfig
+        return yield* make({ ...fromEnvironment, ...overrides })
+      })
+    )
+
+  /**
+   * The ready default: configuration from the environment over `fetch`.
+   *
+   * @since 0.1.0
+   * @category layers
+   */
+  static readonly Default: Layer.Layer<ReinferClient, ConfigError.ConfigError | ReinferConfigError> = ReinferClient
+    .layerConfig().pipe(Layer.provide(FetchHttpClient.layer))
+}
+
+const makeExecute = (settings: ResolvedOptions, http: HttpClient.HttpClient) =>
+(
+  operationId: OperationId,
+  input: unknown,
+  callOptions: CallOptions = {}
+): Effect.Effect<ReinferResponse<unknown>, ReinferError> => {
+  const operation = operations[operationId] as OperationDefinition
+  return Effect.gen(function*() {
+    const prepared = yield* prepareRequest(operation, input, settings, { headers: callOptions.headers })
+    const timeout = yield* resolveCallTimeout(operation, prepared, settings, callOptions)
+    const schedule = yield* resolveCallSchedule(operation, prepared, settings, callOptions)
+
+    let attempt = 0
+    let lastServerTiming: ReadonlyArray<ServerTiming.Metric> = []
+    const once = Effect.suspend(() => {
+      attempt += 1
+      return sendAttempt(http, prepared, settings, attempt, timeout, (metrics) => {
+        lastServerTiming = metrics
+      })
+    })
+    const retried = schedule === undefined ? once : Effect.retry(once, schedule)
+    return yield* retried.pipe(
+      Effect.catchIf(deleteNotFoundIsSuccess, (error) => deletedEarlier(operation, error)),
+      // The call's span carries the last attempt's Server-Timing, whether the call succeeded or not.
+      Effect.ensuring(Effect.suspend(() =>
+        Effect.annotateCurrentSpan({ ...ServerTiming.toSpanAttributes(lastServerTiming), "reinfer.attempts": attempt })
+      ))
+    )
+  }).pipe(
+    Effect.withSpan(callSpanName(operationId), {
+      attributes: {
+        "reinfer.operation_id": operationId,
+        "http.request.method": operation.method,
+        "url.template": operation.path
+      }
+    })
+  )
+}
+
+const sendAttempt = (
+  http: HttpClient.HttpClient,
+  prepared: PreparedRequest,
+  settings: ResolvedOptions,
+  attempt: number,
+  timeout: Duration.Duration,
+  onServerTiming: (metrics: ReadonlyArray<ServerTiming.Metric>) => void
+): Effect.Effect<ReinferResponse<unknown>, ReinferError> => {
+  const { operation } = prepared
+  const context = {
+    operationId: operation.operationId,
+    method: operation.method,
+    url: prepared.redactedUrl.href,
+    attempts: attempt
+  }
+  const transportError = (cause: unknown) =>
+    new ReinferTransportError({
+      ...context,
+      reason: classifyTransportError(cause),
+      detail: describeTransportError(cause, [settings.token]),
+      cause
+    })
+
+  return Effect.useSpan(
+    attemptSpanName(operation.method, operation.path),
+    {
+      kind: "client",
+      attributes: attemptAttributes({
+        method: operation.method,
+        pathTemplate: operation.path,
+        url: prepared.redactedUrl,
+        attempt
+      })
+    },
+    (span) =>
+      Effect.gen(function*() {
+        // Our span replaces the HttpClient's own, so it propagates the trace context itself.
+        const request = HttpClientRequest.setHeaders(prepared.request, HttpTraceContext.toHeaders(span))
+        const response = yield* http.execute(request).pipe(
+          Effect.provideService(HttpClient.TracerDisabledWhen, () => true),
+          Effect.mapError(transportError)
+        )
+        const serverTiming = ServerTiming.parse(response.headers["server-timing"])
+        onServerTiming(serverTiming)
+        recordResponse(span, response.status, serverTiming)
+        const respond = (data: unknown): ReinferResponse<unknown> => ({
+          data,
+          status: response.status,
+          headers: response.headers,
+          serverTiming,
+          attempts: attempt
+        })
+        const successful = response.status >= 200 && response.status < 300
+
+        if (successful && prepared.accept !== "application/json") {
+          if (prepared.accept.startsWith("text/")) return respond(yield* Effect.mapError(response.text, transportError))
+          const bytes = yield* Effect.mapError(response.arrayBuffer, transportError)
+          return respond(new Uint8Array(bytes))
+        }
+
+        const body = yield* Effect.mapError(response.text, transportError)
+        const contentType = response.headers["content-type"]
+        const envelope = decodeEnvelope({ status: response.status, contentType, body }, [settings.token])
+        if (Result.isFailure(envelope)) {
+          const now = yield* Clock.currentTimeMillis
+          const retryAfter = parseRetryAfter(response.headers["retry-after"], now)
+          const failure = envelope.failure
+          return yield* failure._tag === "ErrorEnvelope"
+            ? new ReinferApiError({
+              ...context,
+              status: response.status,
+              serverMessage: failure.message,
+              serverTiming: response.headers["server-timing"],
+              retryAfter
+            })
+            : new ReinferUnexpectedResponse({
+              ...context,
+              status: response.status,
+              contentType,
+              reason: failure.reason,
+              excerpt: failure.excerpt,
+              retryAfter
+            })
+        }
+        if (operation.response === undefined) return respond(envelope.success.payload)
+        const decoded = yield* Schema.decodeUnknownEffect(operation.response as Schema.Codec<unknown, unknown>)(
+          envelope.success.payload,
+          { errors: "all" }
+        ).pipe(Effect.mapError((error) => {
+          const issues = summarizeSchemaError(error)
+          const first = issues[0]
+          return new ReinferDecodeError({
+            ...context,
+            status: response.status,
+            path: first?.path ?? [],
+            issue: first?.message ?? error.message,
+            issues,
+            cause: error
+          })
+        }))
+        return respond(decoded)
+      }).pipe(
+        Effect.timeoutOrElse({
+          duration: timeout,
+          orElse: () =>
+            Effect.fail(
+              new ReinferTransportError({
+                ...context,
+                reason: "Timeout",
+                detail: `no complete answer within ${Duration.format(timeout)}`
+              })
+            )
+        }),
+        Effect.tapError((error) =>
+          Effect.sync(() => recordFailure(span, error)).pipe(
+            Effect.andThen(Effect.logDebug(`Attempt ${attempt} failed: ${error.message}`))
+          )
+        ),
+        Effect.withParentSpan(span)
+      )
+  )
+}
+
+// A retried DELETE that finds nothing most likely succeeded on an attempt whose answer was lost.
+const deletedEarlier = (operation: OperationDefinition, error: ReinferError) => {
+  const data = { status: "ok" as const }
+  return Effect.succeed<ReinferResponse<unknown>>({
+    data,
+    status: error._tag === "ReinferApiError" ? error.status : 404,
+    headers: Headers.empty,
+    serverTiming: [],
+    attempts: error._tag === "ReinferApiError" ? error.attempts : 0
+  }).pipe(Effect.tap(() =>
+    Effect.logDebug(`${operation.operationId}: 404 on a retried DELETE, counted as deleted by an earlier attempt`)
+  ))
+}
+
+const resolveCallTimeout = (
+  operation: OperationDefinition,
+  prepared: PreparedRequest,
+  settings: ResolvedOptions,
+  callOptions: CallOptions
+): Effect.Effect<Duration.Duration, ReinferRequestError> => {
+  if (callOptions.timeout === undefined) return Effect.succeed(settings.timeout)
+  const decoded = Duration.fromInput(callOptions.timeout)
+  return Option.isSome(decoded) && Duration.isPositive(decoded.value)
+    ? Effect.succeed(decoded.value)
+    : Effect.fail(callOptionError(operation, prepared, "options.timeout", "must be a positive duration"))
+}
+
+const resolveCallSchedule = (
+  operation: OperationDefinition,
+  prepared: PreparedRequest,
+  settings: ResolvedOptions,
+  callOptions: CallOptions
+) => {
+  // Unsafe operations are sent exactly once, whatever the options say.
+  if (!operation.retry.safe) return Effect.succeed(undefined)
+  const merged = mergeRetryOptions(settings.retry === false ? false : settings.retry, callOptions.retry)
+  if (merged === false) return Effect.succeed(undefined)
+  const resolved = resolveRetryOptions(merged)
+  return Result.isSuccess(resolved)
+    ? Effect.succeed(makeSchedule(resolved.success, operation.retry))
+    : Effect.fail(callOptionError(operation, prepared, `options.${resolved.failure.field}`, resolved.failure.issue))
+}
+
+const callOptionError = (operation: OperationDefinition, prepared: PreparedRequest, field: string, issue: string) =>
+  new ReinferRequestError({
+    operationId: operation.operationId,
+    method: operation.method,
+    url: prepared.redactedUrl.href,
+    attempts: 0,
+    field,
+    issue
+  })

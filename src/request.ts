@@ -1,0 +1,171 @@
+/**
+ * Turns an operation and the caller's input into an HTTP request, or a `ReinferRequestError` naming the field.
+ *
+ * Every check runs before anything is sent: unknown input fields, path and query parameters against their
+ * schemas, and the body against the operation's request schema with unknown fields rejected. The body is
+ * encoded once here and the same bytes are sent on every attempt.
+ *
+ * @since 0.1.0
+ */
+import { Effect, type Redacted, Result, Schema, type SchemaAST } from "effect"
+import { HttpClientRequest } from "effect/http"
+import type { OperationDefinition } from "../generated/operations.ts"
+import { formatPath, ReinferRequestError, summarizeSchemaError } from "./errors.ts"
+import { redactUrl } from "./internal/redact.ts"
+import { buildUrl } from "./internal/url.ts"
+
+/**
+ * What every request of one client shares.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RequestSettings {
+  readonly endpoint: URL
+  readonly token: Redacted.Redacted<string>
+  readonly userAgent: string
+}
+
+/**
+ * Per-call request tweaks from the call options.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RequestTweaks {
+  /** Extra headers; `authorization` cannot be replaced this way. */
+  readonly headers?: Readonly<Record<string, string>> | undefined
+  /** The media type to ask for, among the operation's response content types. */
+  readonly accept?: string | undefined
+}
+
+/**
+ * A request ready to be sent, and what errors and spans need to know about it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PreparedRequest {
+  readonly operation: OperationDefinition
+  readonly request: HttpClientRequest.HttpClientRequest
+  /** The request URL with secrets removed, for errors, logs and spans. */
+  readonly redactedUrl: URL
+  /** The media type asked for. */
+  readonly accept: string
+}
+
+// Unknown keys are a mistake in a request: Re:infer rejects them, or worse, ignores them silently.
+const STRICT: SchemaAST.ParseOptions = { onExcessProperty: "error", errors: "all" }
+
+/**
+ * Validates the input of one call and builds its request. Fails with a `ReinferRequestError` whose `field` is the
+ * input path at fault (`project`, `limit`, `body.comments[3].id`); nothing has been sent then.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const prepareRequest = (
+  operation: OperationDefinition,
+  input: unknown,
+  settings: RequestSettings,
+  tweaks: RequestTweaks = {}
+): Effect.Effect<PreparedRequest, ReinferRequestError> =>
+  Effect.gen(function*() {
+    const invalid = (field: string, issue: string, cause?: unknown) =>
+      new ReinferRequestError({
+        operationId: operation.operationId,
+        method: operation.method,
+        url: operation.path,
+        attempts: 0,
+        field,
+        issue,
+        cause
+      })
+
+    const fields: Record<string, unknown> = input === undefined ? {} : isRecord(input) ? input : {}
+    if (input !== undefined && !isRecord(input)) {
+      return yield* invalid("input", "must be an object of parameters")
+    }
+
+    const pathNames = fieldNames(operation.pathParameters)
+    const queryNames = operation.queryParameters === undefined ? [] : fieldNames(operation.queryParameters)
+    const known = new Set([...pathNames, ...queryNames, ...(operation.requestBody === undefined ? [] : ["body"])])
+    for (const key of Object.keys(fields)) {
+      if (!known.has(key)) {
+        const expected = [...known].join(", ")
+        return yield* invalid(key, `is not a parameter of ${operation.operationId} (expected ${expected || "none"})`)
+      }
+    }
+
+    const encodeOrFail = (schema: Schema.Top, value: unknown, prefix: string) =>
+      Schema.encodeUnknownEffect(schema as Schema.Codec<unknown, unknown>)(value, STRICT).pipe(
+        Effect.mapError((error) => {
+          const [first] = summarizeSchemaError(error)
+          const path = first === undefined ? [] : first.path
+          const field = prefix === "" ? formatPath(path) : path.length === 0 ? prefix : `${prefix}${
+            typeof path[0] === "number" ? "" : "."
+          }${formatPath(path)}`
+          return invalid(field === "" ? "input" : field, first?.message ?? error.message, error)
+        })
+      )
+
+    const pathParameters = (yield* encodeOrFail(operation.pathParameters, pick(fields, pathNames), "")) as Record<
+      string,
+      string | number | boolean
+    >
+    const queryParameters = operation.queryParameters === undefined
+      ? {}
+      : (yield* encodeOrFail(operation.queryParameters, pick(fields, queryNames), "")) as Record<string, never>
+
+    const url = buildUrl(settings.endpoint, operation.path, pathParameters, queryParameters)
+    if (Result.isFailure(url)) return yield* invalid(url.failure.field, url.failure.issue)
+
+    const accept = tweaks.accept ?? operation.responseContentTypes[0] ?? "application/json"
+    if (!operation.responseContentTypes.includes(accept)) {
+      return yield* invalid(
+        "accept",
+        `must be one of ${operation.responseContentTypes.join(", ")} for ${operation.operationId}, got ${accept}`
+      )
+    }
+
+    let request = HttpClientRequest.make(operation.method)(url.success).pipe(
+      HttpClientRequest.setHeaders(tweaks.headers ?? {}),
+      HttpClientRequest.setHeaders({ accept, "user-agent": settings.userAgent }),
+      HttpClientRequest.bearerToken(settings.token)
+    )
+
+    if (operation.requestBody !== undefined) {
+      // A body whose every field is optional may be left out: `{}` is what Re:infer expects then.
+      const body = yield* encodeOrFail(operation.requestBody, fields.body ?? {}, "body")
+      request = operation.requestContentType === "multipart/form-data"
+        ? HttpClientRequest.bodyFormData(request, toFormData(body))
+        : HttpClientRequest.bodyText(request, JSON.stringify(body), "application/json")
+    }
+
+    return { operation, request, redactedUrl: new URL(redactUrl(url.success, [settings.token])), accept }
+  })
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
+// Parameter schemas are structs; their field names tell path and query parameters apart in the flat input.
+const fieldNames = (schema: Schema.Top): ReadonlyArray<string> =>
+  schema.ast._tag === "Objects" ? schema.ast.propertySignatures.map((property) => String(property.name)) : []
+
+const pick = (fields: Record<string, unknown>, names: ReadonlyArray<string>): Record<string, unknown> => {
+  const picked: Record<string, unknown> = {}
+  for (const name of names) if (fields[name] !== undefined) picked[name] = fields[name]
+  return picked
+}
+
+// Multipart bodies carry one part per field; Re:infer's uploads use a single `file` part.
+const toFormData = (body: unknown): FormData => {
+  const form = new FormData()
+  if (!isRecord(body)) return form
+  for (const [name, value] of Object.entries(body)) {
+    if (value instanceof Blob) form.append(name, value, value instanceof File ? value.name : name)
+    else if (value instanceof Uint8Array) form.append(name, new Blob([new Uint8Array(value)]), name)
+    else if (value !== undefined) form.append(name, typeof value === "string" ? value : JSON.stringify(value))
+  }
+  return form
+}

@@ -1,0 +1,102 @@
+/**
+ * The spans of a call: one per call, named after the operation, and one HTTP client span per attempt.
+ *
+ * The attempt span follows the OpenTelemetry HTTP client conventions (`http.request.method`, `url.full`,
+ * `url.template`, `server.address`, `http.response.status_code`, `http.request.resend_count`, `error.type`) and
+ * carries every Server-Timing duration as `reinfer.server_timing.<metric>`. The client makes this span itself
+ * instead of using the HttpClient's own, because the HttpClient's span ends when the headers arrive and cannot
+ * know the path template or the attempt number.
+ *
+ * @since 0.1.0
+ */
+import type { Tracer } from "effect"
+import type { ReinferError } from "./errors.ts"
+import * as ServerTiming from "./server-timing.ts"
+
+/**
+ * The name of the span wrapping one whole call, retries included: `ReinferClient.<operationId>`.
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export const callSpanName = (operationId: string): string => `ReinferClient.${operationId}`
+
+/**
+ * The name of one attempt's HTTP client span, as the OpenTelemetry conventions ask: `{METHOD} {path template}`,
+ * e.g. `GET /api/v1/datasets/{project}/{dataset}`. The template keeps names of projects and comments out of span
+ * names, so traces group by route.
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export const attemptSpanName = (method: string, pathTemplate: string): string => `${method} ${pathTemplate}`
+
+/**
+ * What is known about an attempt before it is sent.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AttemptDescription {
+  readonly method: string
+  readonly pathTemplate: string
+  /** The URL with secrets removed. */
+  readonly url: URL
+  /** 1 for the first attempt. */
+  readonly attempt: number
+}
+
+/**
+ * The attributes an attempt span starts with. `http.request.resend_count` is only set on retries, as the
+ * conventions say.
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export const attemptAttributes = (attempt: AttemptDescription): Record<string, string | number> => {
+  const { url } = attempt
+  const defaultPort = url.protocol === "https:" ? 443 : 80
+  const attributes: Record<string, string | number> = {
+    "http.request.method": attempt.method,
+    "url.full": url.href,
+    "url.scheme": url.protocol.replace(/:$/, ""),
+    "url.path": url.pathname,
+    "url.template": attempt.pathTemplate,
+    "server.address": url.hostname,
+    "server.port": url.port === "" ? defaultPort : Number(url.port)
+  }
+  if (url.search !== "") attributes["url.query"] = url.search.slice(1)
+  if (attempt.attempt > 1) attributes["http.request.resend_count"] = attempt.attempt - 1
+  return attributes
+}
+
+/**
+ * Records a received response on an attempt span: the status code, every Server-Timing duration, and
+ * `error.type` for 4xx and 5xx.
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export const recordResponse = (
+  span: Tracer.Span,
+  status: number,
+  serverTiming: ReadonlyArray<ServerTiming.Metric>
+): void => {
+  span.attribute("http.response.status_code", status)
+  for (const [name, value] of Object.entries(ServerTiming.toSpanAttributes(serverTiming))) {
+    span.attribute(name, value)
+  }
+  if (status >= 400) span.attribute("error.type", String(status))
+}
+
+/**
+ * Records why an attempt failed without a usable answer, as `error.type`: the transport reason
+ * (`ConnectionRefused`, `Timeout`, …) or the error's tag.
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export const recordFailure = (span: Tracer.Span, error: ReinferError): void => {
+  if (error._tag === "ReinferTransportError") span.attribute("error.type", error.reason)
+  else if (!span.attributes.has("error.type")) span.attribute("error.type", error._tag)
+}
