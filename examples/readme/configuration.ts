@@ -1,0 +1,23 @@
+import { Effect, Layer, Redacted } from "effect"
+import { FetchHttpClient } from "effect/http"
+import { ReinferClient } from "effect-reinfer"
+
+// Layer-wide settings: the endpoint may carry a path prefix (UiPath tenants do).
+const Reinfer = ReinferClient.layer({
+  endpoint: "https://cloud.uipath.com/acme/DefaultTenant/reinfer_",
+  token: Redacted.make(process.env["REINFER_TOKEN"] ?? ""),
+  retry: { maxRetries: 5, baseDelay: "500 millis" },
+  timeout: "2 minutes",
+  userAgent: "acme-support-bot/1.4"
+}).pipe(Layer.provide(FetchHttpClient.layer))
+
+// The same settings per call, for this call only.
+const bigSync = Effect.gen(function*() {
+  const client = yield* ReinferClient
+  return yield* client.syncComments(
+    { project: "acme", source: "emails", body: { comments: [] } },
+    { timeout: "5 minutes", retry: { maxRetries: 1 } }
+  )
+})
+
+export const main = bigSync.pipe(Effect.provide(Reinfer))
