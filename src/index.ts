@@ -50,3 +50,8 @@ export * as ServerTiming from "./server-timing.ts"
 export type { OperationTypes } from "../generated/client-shape.ts"
 export { type OperationDefinition, type OperationId, operations } from "../generated/operations.ts"
 export * as Schemas from "../generated/schemas/index.ts"
+
+export * as Pagination from "./pagination.ts"
+export { ReinferPaginationError } from "./pagination.ts"
+export * as StreamConsumer from "./stream-consumer.ts"
+export * as BulkSync from "./bulk-sync.ts"

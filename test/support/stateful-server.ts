@@ -185,10 +185,10 @@ export const start = async (): Promise<StatefulServer> => {
       case "listComments":
         return listComments(sourceOf(parts[3]!, parts[4]!), recorded.query)
       case "syncComments":
-        return syncComments(sourceOf(parts[2]!, parts[3]!), body.comments as ReadonlyArray<NewComment>, rejectIds)
+        return syncComments(sourceOf(parts[3]!, parts[4]!), body.comments as ReadonlyArray<NewComment>, rejectIds)
       case "syncRawEmails":
         return syncComments(
-          sourceOf(parts[2]!, parts[3]!),
+          sourceOf(parts[3]!, parts[4]!),
           (body.documents as ReadonlyArray<RawDocument>).map((document, index) => ({
             id: document.comment_id ?? `derived-${index}-${document.raw_email.body.plain ?? ""}`,
             timestamp: "2024-01-01T00:00:00.000Z",
@@ -197,11 +197,11 @@ export const start = async (): Promise<StatefulServer> => {
           rejectIds
         )
       case "fetchStream":
-        return fetchStream(streamOf(parts[2]!, parts[3]!, parts[5]!), body)
+        return fetchStream(streamOf(parts[3]!, parts[4]!, parts[6]!), body)
       case "advanceStream":
-        return advanceStream(streamOf(parts[2]!, parts[3]!, parts[5]!), body)
+        return advanceStream(streamOf(parts[3]!, parts[4]!, parts[6]!), body)
       case "tagStreamExceptions": {
-        const state = streamOf(parts[2]!, parts[3]!, parts[5]!)
+        const state = streamOf(parts[3]!, parts[4]!, parts[6]!)
         for (const exception of body.exceptions as ReadonlyArray<{ uid: string; metadata: { type: string } }>) {
           state.exceptions.push({ uid: exception.uid, type: exception.metadata.type })
         }

@@ -181,7 +181,11 @@ export const makeStreamStore = (state: StoreState): StreamStore => {
     const model = stored.stream.model
     const toResult = ({ comment, sequence }: { readonly comment: Comment; readonly sequence: number }): StreamResult => {
       if (model === undefined) return { comment, sequence_id: sequenceId(sequence), labels: null, entities: null }
-      const prediction = predictFor(dataset, comment.uid, comment.messages, { labelThresholds: model.label_thresholds })
+      const prediction = predictFor(dataset, comment.uid, comment.messages, {
+        labelThresholds: model.label_thresholds === undefined || model.label_thresholds.length === 0
+          ? undefined
+          : model.label_thresholds
+      })
       return { comment, sequence_id: sequenceId(sequence), labels: prediction.labels, entities: prediction.entities }
     }
     return {
@@ -213,7 +217,10 @@ export const makeStreamStore = (state: StoreState): StreamStore => {
         title: stream.title ?? "",
         description: stream.description ?? "",
         comment_filter: stream.comment_filter ?? {},
-        ...(stream.model === undefined ? {} : { model: stream.model }),
+        // The platform answers with the thresholds list even when none were given; empty means "every label".
+        ...(stream.model === undefined
+          ? {}
+          : { model: { version: stream.model.version, label_thresholds: stream.model.label_thresholds ?? [] } }),
         label_threshold_filter: null,
         context: "0",
         created_at: existing?.stream.created_at ?? timestamp,
