@@ -5,7 +5,7 @@ export default defineConfig({
   test: {
     // This file lives in test/ to keep the repository's top level to the pipeline's own folders.
     root: fileURLToPath(new URL("..", import.meta.url)),
-    include: ["test/**/*.test.ts"],
+    include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
     // Loopback servers and codegen runs share two cores on CI; a generous limit avoids flaky timeouts
     // without hiding real hangs (every delay inside tests runs on the TestClock).
     testTimeout: 60_000,
