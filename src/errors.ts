@@ -257,6 +257,34 @@ export class ReinferRequestError extends Data.TaggedError("ReinferRequestError")
 }
 
 /**
+ * A paginated operation returned the cursor it was sent while it still had results, so following it would fetch
+ * the same page forever. The stream stops with this error instead.
+ *
+ * **Retried?** No: the pages before it were delivered; the server's cursor is at fault.
+ *
+ * **Carries:** `operationId`, `method`, `url` (the path template), `cursorField` (the response field, e.g.
+ * `continuation`), the repeated `cursor`, the 1-based `page` that returned it and how many `items` that page had.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ReinferPaginationError extends Data.TaggedError("ReinferPaginationError")<{
+  readonly operationId: string
+  readonly method: string
+  readonly url: string
+  readonly cursorField: string
+  readonly cursor: string
+  readonly page: number
+  readonly items: number
+}> {
+  override get message(): string {
+    return `Cursor did not advance: ${this.cursorField} ${JSON.stringify(this.cursor)} came back unchanged after ${
+      this.items === 1 ? "1 item" : `${this.items} items`
+    } (page ${this.page}, ${this.method} ${this.url}, ${this.operationId})`
+  }
+}
+
+/**
  * The options given to a client layer are unusable: an endpoint that is not an absolute `https` URL (plain
  * `http` is allowed for loopback hosts only), one with credentials, query or fragment, an empty token, a
  * timeout that is not positive, or invalid retry options. Raised when the layer is built, never by a call.

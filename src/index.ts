@@ -25,6 +25,7 @@ export {
   ReinferApiError,
   ReinferConfigError,
   ReinferDecodeError,
+  ReinferPaginationError,
   type ReinferError,
   type ReinferErrorContext,
   ReinferRequestError,
@@ -52,6 +53,6 @@ export { type OperationDefinition, type OperationId, operations } from "../gener
 export * as Schemas from "../generated/schemas/index.ts"
 
 export * as Pagination from "./pagination.ts"
-export { ReinferPaginationError } from "./pagination.ts"
+
 export * as StreamConsumer from "./stream-consumer.ts"
 export * as BulkSync from "./bulk-sync.ts"

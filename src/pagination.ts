@@ -11,7 +11,7 @@
  *
  * @since 0.1.0
  */
-import { Data, Effect, Option, Stream } from "effect"
+import { Effect, Option, Stream } from "effect"
 import { dual } from "effect/Function"
 import type { OperationTypes } from "../generated/client-shape.ts"
 import {
@@ -21,7 +21,7 @@ import {
   type PaginationDefinition
 } from "../generated/operations.ts"
 import { type CallOptions, ReinferClient, type ReinferClientShape } from "./client.ts"
-import { type ReinferError, ReinferRequestError } from "./errors.ts"
+import { type ReinferError, ReinferPaginationError, ReinferRequestError } from "./errors.ts"
 
 /**
  * The operations that have an `x-reinfer-pagination` definition.
@@ -66,34 +66,6 @@ export interface PaginateOptions extends CallOptions {
    * server's
    */
   readonly pageSize?: number | undefined
-}
-
-/**
- * A paginated operation returned the cursor it was sent while it still had results, so following it would fetch
- * the same page forever. The stream stops with this error instead.
- *
- * **Retried?** No: the pages before it were delivered; the server's cursor is at fault.
- *
- * **Carries:** `operationId`, `method`, `url` (the path template), `cursorField` (the response field, e.g.
- * `continuation`), the repeated `cursor`, the 1-based `page` that returned it and how many `items` that page had.
- *
- * @since 0.1.0
- * @category errors
- */
-export class ReinferPaginationError extends Data.TaggedError("ReinferPaginationError")<{
-  readonly operationId: string
-  readonly method: string
-  readonly url: string
-  readonly cursorField: string
-  readonly cursor: string
-  readonly page: number
-  readonly items: number
-}> {
-  override get message(): string {
-    return `Cursor did not advance: ${this.cursorField} ${JSON.stringify(this.cursor)} came back unchanged after ${
-      this.items === 1 ? "1 item" : `${this.items} items`
-    } (page ${this.page}, ${this.method} ${this.url}, ${this.operationId})`
-  }
 }
 
 /**

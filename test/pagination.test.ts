@@ -5,7 +5,7 @@ import { TestClock } from "effect/testing"
 import * as v8 from "node:v8"
 import * as vm from "node:vm"
 import { ReinferClient } from "../src/client.ts"
-import type { ReinferError } from "../src/errors.ts"
+import type { ReinferError, ReinferPaginationError } from "../src/errors.ts"
 import * as Pagination from "../src/pagination.ts"
 import * as StatefulServer from "./support/stateful-server.ts"
 import * as TestTracing from "./support/tracing.ts"
@@ -36,7 +36,7 @@ const drive = <A, E>(fiber: Fiber.Fiber<A, E>, step: Duration.Input = "100 milli
     return yield* Fiber.await(fiber)
   })
 
-const failureOf = <A>(exit: Exit.Exit<A, ReinferError | Pagination.ReinferPaginationError>) => {
+const failureOf = <A>(exit: Exit.Exit<A, ReinferError | ReinferPaginationError>) => {
   if (!Exit.isFailure(exit)) throw new Error("expected a failure")
   const reason = exit.cause.reasons.find((r) => r._tag === "Fail")
   if (reason === undefined || reason._tag !== "Fail") throw new Error(`no failure in ${String(exit.cause)}`)
