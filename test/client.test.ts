@@ -6,6 +6,7 @@ import { type CallOptions, ReinferClient } from "../src/client.ts"
 import type { ReinferError } from "../src/errors.ts"
 import * as FaultServer from "./support/fault-server.ts"
 import * as LogCapture from "./support/log-capture.ts"
+import { drive, failureOf, nextTurn } from "./support/test-clock.ts"
 import * as TestTracing from "./support/tracing.ts"
 
 const TOKEN = "s3cr3t-token-0123456789"
@@ -26,29 +27,6 @@ const clientLayer = (endpoint: string, options: { readonly timeout?: Duration.In
   ReinferClient.layer({ endpoint, token: TOKEN, timeout: options.timeout ?? "5 seconds" }).pipe(
     Layer.provide(FetchHttpClient.layer)
   )
-
-/**
- * Runs a call against real loopback I/O while its delays run on the TestClock: the clock is moved forward in
- * small steps, yielding to the event loop between steps so responses can arrive, until the call ends.
- */
-const drive = <A, E, R>(effect: Effect.Effect<A, E, R>, step: Duration.Input = "100 millis") =>
-  Effect.gen(function*() {
-    const fiber = yield* Effect.forkChild(effect)
-    for (let round = 0; round < 5_000; round++) {
-      if (fiber.pollUnsafe() !== undefined) break
-      yield* Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
-      yield* TestClock.adjust(step)
-    }
-    return yield* Fiber.await(fiber)
-  })
-
-const failureOf = <A>(exit: Exit.Exit<A, ReinferError>): ReinferError => {
-  assert.isTrue(Exit.isFailure(exit), "expected the call to fail")
-  if (!Exit.isFailure(exit)) throw new Error("unreachable")
-  const error = exit.cause.reasons.find((reason) => reason._tag === "Fail")
-  if (error === undefined || error._tag !== "Fail") throw new Error(`no failure in ${String(exit.cause)}`)
-  return error.error
-}
 
 const theClient = Effect.gen(function*() {
   return yield* ReinferClient
@@ -185,7 +163,7 @@ describe("ReinferClient", () => {
         const fiber = yield* Effect.forkChild(getSource().pipe(Effect.provide(clientLayer(server.url))))
         yield* server.awaitRequests(1)
         for (let waited = 0; waited < 49; waited++) {
-          yield* Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
+          yield* nextTurn
           yield* TestClock.adjust("100 millis")
         }
         assert.strictEqual(server.requests.length, 1, "no retry before Retry-After elapsed")

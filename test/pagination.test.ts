@@ -8,6 +8,7 @@ import { ReinferClient } from "../src/client.ts"
 import type { ReinferError, ReinferPaginationError } from "../src/errors.ts"
 import * as Pagination from "../src/pagination.ts"
 import * as StatefulServer from "./support/stateful-server.ts"
+import { driveFiber, failureOf } from "./support/test-clock.ts"
 import * as TestTracing from "./support/tracing.ts"
 
 const clientLayer = (endpoint: string) =>
@@ -23,25 +24,6 @@ const withServer = <A, E>(
     const server = yield* StatefulServer.make()
     return yield* body(server).pipe(Effect.provide(clientLayer(server.url)))
   }))
-
-const nextTurn = Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
-
-/** Lets a forked fiber do real loopback I/O while its delays run on the TestClock. */
-const drive = <A, E>(fiber: Fiber.Fiber<A, E>, step: Duration.Input = "100 millis") =>
-  Effect.gen(function*() {
-    for (let round = 0; round < 10_000 && fiber.pollUnsafe() === undefined; round++) {
-      yield* nextTurn
-      yield* TestClock.adjust(step)
-    }
-    return yield* Fiber.await(fiber)
-  })
-
-const failureOf = <A>(exit: Exit.Exit<A, ReinferError | ReinferPaginationError>) => {
-  if (!Exit.isFailure(exit)) throw new Error("expected a failure")
-  const reason = exit.cause.reasons.find((r) => r._tag === "Fail")
-  if (reason === undefined || reason._tag !== "Fail") throw new Error(`no failure in ${String(exit.cause)}`)
-  return reason.error
-}
 
 describe("Pagination", () => {
   it.effect("iterates 10,000 comments in pages of 64, each exactly once and in order", () =>
@@ -274,7 +256,7 @@ describe("Pagination", () => {
         const fiber = yield* Effect.forkChild(
           Stream.runCount(Pagination.listCommentsStream({ project: "acme", source: "big" }, { pageSize: 50 }))
         )
-        const exit = yield* drive(fiber)
+        const exit = yield* driveFiber(fiber)
         assert.deepStrictEqual(exit, Exit.succeed(100))
         // Two 503s retried, then the two pages.
         assert.strictEqual(server.count("listComments"), 4)

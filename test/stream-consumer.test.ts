@@ -8,6 +8,7 @@ import * as Pagination from "../src/pagination.ts"
 import * as Sandbox from "../src/sandbox/index.ts"
 import * as StreamConsumer from "../src/stream-consumer.ts"
 import * as StatefulServer from "./support/stateful-server.ts"
+import { nextTurn } from "./support/test-clock.ts"
 
 const clientLayer = (endpoint: string) =>
   ReinferClient.layer({ endpoint, token: "consumer-test-token", timeout: "1 hour" }).pipe(
@@ -26,8 +27,6 @@ const entries = (count: number, filtered: (index: number) => boolean = () => fal
   Array.from({ length: count }, (_, i) => ({ comment: StatefulServer.comment(`c${i}`, i), filtered: filtered(i) }))
 
 class HandlerFailed extends Data.TaggedError("HandlerFailed")<{ readonly id: string }> {}
-
-const nextTurn = Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
 
 /**
  * Gives real loopback I/O event-loop turns until `condition` holds (no clock involved); gives up after 10 s of
