@@ -7,7 +7,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, Context, Duration, Effect, Layer, Option, Result, Schema } from "effect"
+import { Clock, Context, Duration, Effect, Layer, Option, Result, type Schedule, Schema, type SchemaAST } from "effect"
 import type * as ConfigError from "effect/Config"
 import { FetchHttpClient, Headers, HttpClient, HttpClientRequest, HttpTraceContext } from "effect/http"
 import type { OperationTypes } from "../generated/client-shape.ts"
@@ -26,6 +26,7 @@ import {
   ReinferUnexpectedResponse,
   summarizeSchemaError
 } from "./errors.ts"
+import { responseGuard } from "./internal/schema-guard.ts"
 import { type PreparedRequest, prepareRequest } from "./request.ts"
 import {
   deleteNotFoundIsSuccess,
@@ -247,13 +248,19 @@ const makeExecute = (settings: ResolvedOptions, http: HttpClient.HttpClient) =>
       ))
     )
   }).pipe(
-    Effect.withSpan(callSpanName(operationId), {
-      attributes: {
-        "reinfer.operation_id": operationId,
-        "http.request.method": operation.method,
-        "url.template": operation.path
-      }
-    })
+    Effect.withSpan(
+      callSpanName(operationId),
+      {
+        attributes: {
+          "reinfer.operation_id": operationId,
+          "http.request.method": operation.method,
+          "url.template": operation.path
+        }
+      },
+      // A captured stack would point into this file, not at the caller, and capturing one costs more than the
+      // rest of the call's own work.
+      { captureStackTrace: false }
+    )
   )
 }
 
@@ -299,13 +306,15 @@ const sendAttempt = (
           Effect.provideService(HttpClient.TracerDisabledWhen, () => true),
           Effect.mapError(transportError)
         )
-        const serverTiming = ServerTiming.parse(response.headers["server-timing"])
+        // Some transports (undici) build the headers object anew on every read of `response.headers`.
+        const headers = response.headers
+        const serverTiming = ServerTiming.parse(headers["server-timing"])
         onServerTiming(serverTiming)
         recordResponse(span, response.status, serverTiming)
         const respond = (data: unknown): ReinferResponse<unknown> => ({
           data,
           status: response.status,
-          headers: response.headers,
+          headers,
           serverTiming,
           attempts: attempt
         })
@@ -318,18 +327,18 @@ const sendAttempt = (
         }
 
         const body = yield* Effect.mapError(response.text, transportError)
-        const contentType = response.headers["content-type"]
+        const contentType = headers["content-type"]
         const envelope = decodeEnvelope({ status: response.status, contentType, body }, [settings.token])
         if (Result.isFailure(envelope)) {
           const now = yield* Clock.currentTimeMillis
-          const retryAfter = parseRetryAfter(response.headers["retry-after"], now)
+          const retryAfter = parseRetryAfter(headers["retry-after"], now)
           const failure = envelope.failure
           return yield* failure._tag === "ErrorEnvelope"
             ? new ReinferApiError({
               ...context,
               status: response.status,
               serverMessage: failure.message,
-              serverTiming: response.headers["server-timing"],
+              serverTiming: headers["server-timing"],
               retryAfter
             })
             : new ReinferUnexpectedResponse({
@@ -341,11 +350,13 @@ const sendAttempt = (
               retryAfter
             })
         }
-        if (operation.response === undefined) return respond(envelope.success.payload)
-        const decoded = yield* Schema.decodeUnknownEffect(operation.response as Schema.Codec<unknown, unknown>)(
-          envelope.success.payload,
-          { errors: "all" }
-        ).pipe(Effect.mapError((error) => {
+        const { payload } = envelope.success
+        if (operation.response === undefined) return respond(payload)
+        // A payload the compiled guard accepts is its own decoding (schema-guard.ts); anything else is decoded
+        // with the schema, which also gives the error report when the payload is invalid.
+        if (responseGuard(operation.response.ast)?.(payload) === true) return respond(payload)
+        const decode = decoderOf(operation.response)
+        const decoded = yield* decode(payload, { errors: "all" }).pipe(Effect.mapError((error) => {
           const issues = summarizeSchemaError(error)
           const first = issues[0]
           return new ReinferDecodeError({
@@ -375,7 +386,7 @@ const sendAttempt = (
             Effect.andThen(Effect.logDebug(`Attempt ${attempt} failed: ${error.message}`))
           )
         ),
-        Effect.withParentSpan(span)
+        Effect.withParentSpan(span, { captureStackTrace: false })
       )
   )
 }
@@ -415,12 +426,48 @@ const resolveCallSchedule = (
 ) => {
   // Unsafe operations are sent exactly once, whatever the options say.
   if (!operation.retry.safe) return Effect.succeed(undefined)
+  // Without call options the schedule depends only on the layer's options and the operation's retry definition,
+  // so it is made once for each pair instead of on every call.
+  const layerSchedules = callOptions.retry === undefined ? layerSchedulesOf(settings) : undefined
+  if (layerSchedules?.has(operation.retry)) return Effect.succeed(layerSchedules.get(operation.retry))
   const merged = mergeRetryOptions(settings.retry === false ? false : settings.retry, callOptions.retry)
-  if (merged === false) return Effect.succeed(undefined)
+  if (merged === false) {
+    layerSchedules?.set(operation.retry, undefined)
+    return Effect.succeed(undefined)
+  }
   const resolved = resolveRetryOptions(merged)
-  return Result.isSuccess(resolved)
-    ? Effect.succeed(makeSchedule(resolved.success, operation.retry))
-    : Effect.fail(callOptionError(operation, prepared, `options.${resolved.failure.field}`, resolved.failure.issue))
+  if (Result.isFailure(resolved)) {
+    return Effect.fail(
+      callOptionError(operation, prepared, `options.${resolved.failure.field}`, resolved.failure.issue)
+    )
+  }
+  const schedule = makeSchedule(resolved.success, operation.retry)
+  layerSchedules?.set(operation.retry, schedule)
+  return Effect.succeed(schedule)
+}
+
+type LayerSchedules = Map<object, Schedule.Schedule<unknown, ReinferError> | undefined>
+const schedulesByLayer = new WeakMap<ResolvedOptions, LayerSchedules>()
+const layerSchedulesOf = (settings: ResolvedOptions) => {
+  let schedules = schedulesByLayer.get(settings)
+  if (schedules === undefined) {
+    schedules = new Map()
+    schedulesByLayer.set(settings, schedules)
+  }
+  return schedules
+}
+
+type Codec = (input: unknown, options?: SchemaAST.ParseOptions) => Effect.Effect<unknown, Schema.SchemaError>
+
+// Making a decoder costs more than a small payload's decoding, so there is one per response schema.
+const decoders = new WeakMap<Schema.Top, Codec>()
+const decoderOf = (schema: Schema.Top): Codec => {
+  let decoder = decoders.get(schema)
+  if (decoder === undefined) {
+    decoder = Schema.decodeUnknownEffect(schema as Schema.Codec<unknown, unknown>)
+    decoders.set(schema, decoder)
+  }
+  return decoder
 }
 
 const callOptionError = (operation: OperationDefinition, prepared: PreparedRequest, field: string, issue: string) =>

@@ -12,7 +12,8 @@ import { HttpClientRequest } from "effect/http"
 import type { OperationDefinition } from "../generated/operations.ts"
 import { formatPath, ReinferRequestError, summarizeSchemaError } from "./errors.ts"
 import { redactUrl } from "./internal/redact.ts"
-import { buildUrl } from "./internal/url.ts"
+import { type Guard, requestGuard } from "./internal/schema-guard.ts"
+import { buildUrl, type PathParameterValue, type QueryParameterValue } from "./internal/url.ts"
 
 /**
  * What every request of one client shares.
@@ -70,6 +71,77 @@ export const prepareRequest = (
   settings: RequestSettings,
   tweaks: RequestTweaks = {}
 ): Effect.Effect<PreparedRequest, ReinferRequestError> =>
+  Effect.suspend(() => {
+    // Most calls are valid. The compiled guards vouch for those in plain code, without Effect or Schema; anything
+    // they cannot vouch for takes the checked path, which decides the same way and names the field at fault.
+    const prepared = prepareValid(operation, input, settings, tweaks)
+    return prepared === undefined ? prepareChecked(operation, input, settings, tweaks) : Effect.succeed(prepared)
+  })
+
+/** What the fast path needs to know about an operation's inputs, worked out once per operation. */
+interface InputShape {
+  readonly pathNames: ReadonlyArray<string>
+  readonly queryNames: ReadonlyArray<string>
+  readonly known: ReadonlySet<string>
+  readonly pathGuard: Guard | undefined
+  readonly queryGuard: Guard | undefined
+  readonly bodyGuard: Guard | undefined
+}
+
+const shapes = new WeakMap<OperationDefinition, InputShape>()
+const shapeOf = (operation: OperationDefinition): InputShape => {
+  let shape = shapes.get(operation)
+  if (shape === undefined) {
+    const pathNames = fieldNames(operation.pathParameters)
+    const queryNames = operation.queryParameters === undefined ? [] : fieldNames(operation.queryParameters)
+    shape = {
+      pathNames,
+      queryNames,
+      known: new Set([...pathNames, ...queryNames, ...(operation.requestBody === undefined ? [] : ["body"])]),
+      pathGuard: requestGuard(operation.pathParameters.ast),
+      queryGuard: operation.queryParameters === undefined ? undefined : requestGuard(operation.queryParameters.ast),
+      bodyGuard: operation.requestBody === undefined ? undefined : requestGuard(operation.requestBody.ast)
+    }
+    shapes.set(operation, shape)
+  }
+  return shape
+}
+
+// The fast path: `undefined` whenever it cannot vouch for the input, never an error.
+const prepareValid = (
+  operation: OperationDefinition,
+  input: unknown,
+  settings: RequestSettings,
+  tweaks: RequestTweaks
+): PreparedRequest | undefined => {
+  if (input !== undefined && !isRecord(input)) return undefined
+  const fields: Record<string, unknown> = input ?? {}
+  const shape = shapeOf(operation)
+  for (const key of Object.keys(fields)) if (!shape.known.has(key)) return undefined
+  const pathParameters = pick(fields, shape.pathNames)
+  if (shape.pathGuard?.(pathParameters) !== true) return undefined
+  const queryParameters = operation.queryParameters === undefined ? {} : pick(fields, shape.queryNames)
+  if (operation.queryParameters !== undefined && shape.queryGuard?.(queryParameters) !== true) return undefined
+  const body = operation.requestBody === undefined ? NO_BODY : fields.body ?? {}
+  if (body !== NO_BODY && shape.bodyGuard?.(body) !== true) return undefined
+  const url = buildUrl(
+    settings.endpoint,
+    operation.path,
+    pathParameters as Record<string, PathParameterValue>,
+    queryParameters as Record<string, QueryParameterValue>
+  )
+  const accept = acceptOf(operation, tweaks)
+  if (Result.isFailure(url) || !operation.responseContentTypes.includes(accept)) return undefined
+  return finish(operation, url.success, accept, body, settings, tweaks)
+}
+
+// The checked path: every check through the schemas, each failure a ReinferRequestError naming its field.
+const prepareChecked = (
+  operation: OperationDefinition,
+  input: unknown,
+  settings: RequestSettings,
+  tweaks: RequestTweaks
+): Effect.Effect<PreparedRequest, ReinferRequestError> =>
   Effect.gen(function*() {
     const invalid = (field: string, issue: string, cause?: unknown) =>
       new ReinferRequestError({
@@ -87,9 +159,7 @@ export const prepareRequest = (
       return yield* invalid("input", "must be an object of parameters")
     }
 
-    const pathNames = fieldNames(operation.pathParameters)
-    const queryNames = operation.queryParameters === undefined ? [] : fieldNames(operation.queryParameters)
-    const known = new Set([...pathNames, ...queryNames, ...(operation.requestBody === undefined ? [] : ["body"])])
+    const { known, pathNames, queryNames } = shapeOf(operation)
     for (const key of Object.keys(fields)) {
       if (!known.has(key)) {
         const expected = [...known].join(", ")
@@ -98,7 +168,7 @@ export const prepareRequest = (
     }
 
     const encodeOrFail = (schema: Schema.Top, value: unknown, prefix: string) =>
-      Schema.encodeUnknownEffect(schema as Schema.Codec<unknown, unknown>)(value, STRICT).pipe(
+      encoderOf(schema)(value, STRICT).pipe(
         Effect.mapError((error) => {
           const [first] = summarizeSchemaError(error)
           const path = first === undefined ? [] : first.path
@@ -120,7 +190,7 @@ export const prepareRequest = (
     const url = buildUrl(settings.endpoint, operation.path, pathParameters, queryParameters)
     if (Result.isFailure(url)) return yield* invalid(url.failure.field, url.failure.issue)
 
-    const accept = tweaks.accept ?? operation.responseContentTypes[0] ?? "application/json"
+    const accept = acceptOf(operation, tweaks)
     if (!operation.responseContentTypes.includes(accept)) {
       return yield* invalid(
         "accept",
@@ -128,22 +198,52 @@ export const prepareRequest = (
       )
     }
 
-    let request = HttpClientRequest.make(operation.method)(url.success).pipe(
-      HttpClientRequest.setHeaders(tweaks.headers ?? {}),
-      HttpClientRequest.setHeaders({ accept, "user-agent": settings.userAgent }),
-      HttpClientRequest.bearerToken(settings.token)
-    )
-
-    if (operation.requestBody !== undefined) {
-      // A body whose every field is optional may be left out: `{}` is what Re:infer expects then.
-      const body = yield* encodeOrFail(operation.requestBody, fields.body ?? {}, "body")
-      request = operation.requestContentType === "multipart/form-data"
-        ? HttpClientRequest.bodyFormData(request, toFormData(body))
-        : HttpClientRequest.bodyText(request, JSON.stringify(body), "application/json")
-    }
-
-    return { operation, request, redactedUrl: new URL(redactUrl(url.success, [settings.token])), accept }
+    // A body whose every field is optional may be left out: `{}` is what Re:infer expects then.
+    const body = operation.requestBody === undefined
+      ? NO_BODY
+      : yield* encodeOrFail(operation.requestBody, fields.body ?? {}, "body")
+    return finish(operation, url.success, accept, body, settings, tweaks)
   })
+
+const NO_BODY = Symbol("NO_BODY")
+
+const acceptOf = (operation: OperationDefinition, tweaks: RequestTweaks): string =>
+  tweaks.accept ?? operation.responseContentTypes[0] ?? "application/json"
+
+const finish = (
+  operation: OperationDefinition,
+  url: URL,
+  accept: string,
+  body: unknown,
+  settings: RequestSettings,
+  tweaks: RequestTweaks
+): PreparedRequest => {
+  let request = HttpClientRequest.make(operation.method)(url).pipe(
+    HttpClientRequest.setHeaders(tweaks.headers ?? {}),
+    HttpClientRequest.setHeaders({ accept, "user-agent": settings.userAgent }),
+    HttpClientRequest.bearerToken(settings.token)
+  )
+  if (body !== NO_BODY) {
+    request = operation.requestContentType === "multipart/form-data"
+      ? HttpClientRequest.bodyFormData(request, toFormData(body))
+      : HttpClientRequest.bodyText(request, JSON.stringify(body), "application/json")
+  }
+  return { operation, request, redactedUrl: new URL(redactUrl(url, [settings.token])), accept }
+}
+
+// Making an encoder costs more than encoding a few parameters, so there is one per schema.
+const encoders = new WeakMap<
+  Schema.Top,
+  (input: unknown, options?: SchemaAST.ParseOptions) => Effect.Effect<unknown, Schema.SchemaError>
+>()
+const encoderOf = (schema: Schema.Top) => {
+  let encoder = encoders.get(schema)
+  if (encoder === undefined) {
+    encoder = Schema.encodeUnknownEffect(schema as Schema.Codec<unknown, unknown>)
+    encoders.set(schema, encoder)
+  }
+  return encoder
+}
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value)
