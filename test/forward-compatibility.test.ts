@@ -1,0 +1,69 @@
+/**
+ * The generated schemas of the real spec: responses accept what the server may add tomorrow (unknown fields,
+ * unknown enum values) and keep it; requests stay strict and say which field is wrong.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Schema, type SchemaAST } from "effect"
+import { operations } from "../generated/operations.ts"
+import { summarizeSchemaError } from "../src/errors.ts"
+
+const strict: SchemaAST.ParseOptions = { onExcessProperty: "error", errors: "all" }
+
+const source = {
+  id: "18ba5ce699f8da1f",
+  owner: "acme",
+  name: "emails",
+  title: "Emails",
+  description: "",
+  should_translate: false,
+  sensitive_properties: [],
+  created_at: "2024-01-01T00:00:00Z",
+  updated_at: "2024-01-01T00:00:00Z"
+}
+
+const comment = { id: "c1", timestamp: "2024-01-01T00:00:00Z", messages: [{ body: { text: "Hello" } }] }
+
+const rejection = (schema: Schema.Top | undefined, value: unknown) => {
+  const result = Schema.decodeUnknownResult(schema as Schema.Codec<unknown, unknown>)(value, strict)
+  assert.strictEqual(result._tag, "Failure", "expected the request to be rejected")
+  return result._tag === "Failure" ? summarizeSchemaError(result.failure) : []
+}
+
+describe("forward compatibility of the generated schemas", () => {
+  it("a response with an unknown enum value and unknown fields decodes and keeps them", () => {
+    const payload = {
+      status: "ok",
+      source: { ...source, _kind: "voice_note", language: "fr", added_next_year: { nested: [1, "two"] } },
+      request_id: "r-1"
+    }
+    const decoded = Schema.decodeUnknownSync(operations.getSource.response as Schema.Codec<unknown, unknown>)(payload)
+    assert.deepStrictEqual(decoded, payload)
+  })
+
+  it("a response enum still rejects a value of the wrong type", () => {
+    const result = Schema.decodeUnknownResult(operations.getSource.response as Schema.Codec<unknown, unknown>)({
+      status: "ok",
+      source: { ...source, _kind: 7 }
+    })
+    assert.strictEqual(result._tag, "Failure")
+  })
+
+  it("a request with an unknown field is rejected, naming the field", () => {
+    const issues = rejection(operations.syncComments.requestBody, { comments: [{ ...comment, colour: "red" }] })
+    assert.deepStrictEqual(issues[0]?.path, ["comments", 0, "colour"])
+  })
+
+  it("a request list over its documented limit is rejected, naming the list", () => {
+    const comments = Array.from({ length: 16_385 }, (_, index) => ({ ...comment, id: `c${index}` }))
+    const issues = rejection(operations.syncComments.requestBody, { comments })
+    assert.deepStrictEqual(issues[0]?.path, ["comments"])
+    assert.match(issues[0]?.message ?? "", /16384/)
+  })
+
+  it("a request enum accepts only the documented values", () => {
+    const issues = rejection(operations.createDataset.requestBody, {
+      dataset: { source_ids: ["18ba5ce699f8da1f"], model_family: "klingon" }
+    })
+    assert.deepStrictEqual(issues[0]?.path, ["dataset", "model_family"])
+  })
+})
