@@ -239,7 +239,18 @@ const makeExecute = (settings: ResolvedOptions, http: HttpClient.HttpClient) =>
         lastServerTiming = metrics
       })
     })
-    const retried = schedule === undefined ? once : Effect.retry(once, schedule)
+    // Most calls succeed at once, so the retry driver is only set up after a first failure; that failure is
+    // replayed to it as its first input, so Retry-After and the retry count see exactly what they would otherwise.
+    const retried = schedule === undefined ? once : Effect.catch(once, (first) => {
+      let replay: ReinferError | undefined = first
+      const next = Effect.suspend(() => {
+        if (replay === undefined) return once
+        const failure = replay
+        replay = undefined
+        return Effect.fail(failure)
+      })
+      return Effect.retry(next, schedule)
+    })
     return yield* retried.pipe(
       Effect.catchIf(deleteNotFoundIsSuccess, (error) => deletedEarlier(operation, error)),
       // The call's span carries the last attempt's Server-Timing, whether the call succeeded or not.
