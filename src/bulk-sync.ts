@@ -15,7 +15,8 @@ import { Effect, Queue, Schema, Stream } from "effect"
 import type { OperationTypes } from "../generated/client-shape.ts"
 import { type OperationDefinition, operations } from "../generated/operations.ts"
 import { type CallOptions, ReinferClient, type ReinferClientShape } from "./client.ts"
-import { formatPath, type ReinferError, ReinferRequestError, summarizeSchemaError } from "./errors.ts"
+import { formatPath, type ReinferError, summarizeSchemaError } from "./errors.ts"
+import { invalidInput } from "./request.ts"
 import { requestGuard } from "./internal/schema-guard.ts"
 
 /**
@@ -377,15 +378,7 @@ const run = <A, E, R>(
   Effect.gen(function*() {
     const operation = operations[bulk.operationId] as OperationDefinition
     const requestError = (field: string, issue: string, cause?: unknown) =>
-      new ReinferRequestError({
-        operationId: bulk.operationId,
-        method: operation.method,
-        url: operation.path,
-        attempts: 0,
-        field,
-        issue,
-        cause
-      })
+      invalidInput(operation, field, issue, cause)
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE
     const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > bulk.maximum) {

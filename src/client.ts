@@ -27,7 +27,7 @@ import {
   summarizeSchemaError
 } from "./errors.ts"
 import { responseGuard } from "./internal/schema-guard.ts"
-import { type PreparedRequest, prepareRequest } from "./request.ts"
+import { invalidInput, type PreparedRequest, prepareRequest } from "./request.ts"
 import {
   deleteNotFoundIsSuccess,
   makeSchedule,
@@ -482,11 +482,4 @@ const decoderOf = (schema: Schema.Top): Codec => {
 }
 
 const callOptionError = (operation: OperationDefinition, prepared: PreparedRequest, field: string, issue: string) =>
-  new ReinferRequestError({
-    operationId: operation.operationId,
-    method: operation.method,
-    url: prepared.redactedUrl.href,
-    attempts: 0,
-    field,
-    issue
-  })
+  invalidInput(operation, field, issue, undefined, prepared.redactedUrl.href)

@@ -21,7 +21,8 @@ import {
   type PaginationDefinition
 } from "../generated/operations.ts"
 import { type CallOptions, ReinferClient, type ReinferClientShape } from "./client.ts"
-import { type ReinferError, ReinferPaginationError, ReinferRequestError } from "./errors.ts"
+import { type ReinferError, ReinferPaginationError } from "./errors.ts"
+import { invalidInput } from "./request.ts"
 
 /**
  * The operations that have an `x-reinfer-pagination` definition.
@@ -297,15 +298,7 @@ const pages = (
   const operation = operations[operationId] as OperationDefinition
   const definition = operation.pagination
   const { pageSize, ...callOptions } = options
-  const requestError = (field: string, issue: string) =>
-    new ReinferRequestError({
-      operationId,
-      method: operation.method,
-      url: operation.path,
-      attempts: 0,
-      field,
-      issue
-    })
+  const requestError = (field: string, issue: string) => invalidInput(operation, field, issue)
   if (definition === undefined) {
     return Stream.fail(requestError("operationId", `${operationId} is not a paginated operation`))
   }

@@ -55,6 +55,30 @@ export interface PreparedRequest {
   readonly accept: string
 }
 
+/**
+ * The error for input that fails a check before anything is sent: the operation, the input `field` at fault and
+ * what is wrong. `url` is the path template unless a URL was already built.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const invalidInput = (
+  operation: Pick<OperationDefinition, "operationId" | "method" | "path">,
+  field: string,
+  issue: string,
+  cause?: unknown,
+  url: string = operation.path
+): ReinferRequestError =>
+  new ReinferRequestError({
+    operationId: operation.operationId,
+    method: operation.method,
+    url,
+    attempts: 0,
+    field,
+    issue,
+    cause
+  })
+
 // Unknown keys are a mistake in a request: Re:infer rejects them, or worse, ignores them silently.
 const STRICT: SchemaAST.ParseOptions = { onExcessProperty: "error", errors: "all" }
 
@@ -143,16 +167,7 @@ const prepareChecked = (
   tweaks: RequestTweaks
 ): Effect.Effect<PreparedRequest, ReinferRequestError> =>
   Effect.gen(function*() {
-    const invalid = (field: string, issue: string, cause?: unknown) =>
-      new ReinferRequestError({
-        operationId: operation.operationId,
-        method: operation.method,
-        url: operation.path,
-        attempts: 0,
-        field,
-        issue,
-        cause
-      })
+    const invalid = (field: string, issue: string, cause?: unknown) => invalidInput(operation, field, issue, cause)
 
     const fields: Record<string, unknown> = input === undefined ? {} : isRecord(input) ? input : {}
     if (input !== undefined && !isRecord(input)) {

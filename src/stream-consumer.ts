@@ -14,7 +14,8 @@ import { Duration, Effect, Option } from "effect"
 import type { OperationTypes } from "../generated/client-shape.ts"
 import { operations } from "../generated/operations.ts"
 import { type CallOptions, ReinferClient } from "./client.ts"
-import { type ReinferError, ReinferRequestError } from "./errors.ts"
+import { type ReinferError, type ReinferRequestError } from "./errors.ts"
+import { invalidInput } from "./request.ts"
 
 /**
  * One result of a stream batch: the comment, its own `sequence_id`, and the pinned model's predictions.
@@ -281,14 +282,11 @@ const checkInteger = (
   Number.isInteger(value) && value >= minimum && value <= maximum
     ? Effect.void
     : Effect.fail(
-      new ReinferRequestError({
-        operationId,
-        method: operations[operationId].method,
-        url: operations[operationId].path,
-        attempts: 0,
+      invalidInput(
+        operations[operationId],
         field,
-        issue: maximum === Number.MAX_SAFE_INTEGER
+        maximum === Number.MAX_SAFE_INTEGER
           ? `must be a positive integer, got ${value}`
           : `must be an integer from ${minimum} to ${maximum}, got ${value}`
-      })
+      )
     )
