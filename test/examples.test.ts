@@ -1,5 +1,5 @@
 /**
- * Every documented payload in shared/reinfer-api/examples is accepted by the schema of its operation and
+ * Every documented payload in test/fixtures/examples (where each came from: its README) is accepted by the schema of its operation and
  * survives decode → encode unchanged. Request examples are decoded strictly (unknown fields rejected), as the
  * client encodes request bodies.
  */
@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url"
 import { operations } from "../generated/operations.ts"
 import { ErrorResponse, RawEmailDocument } from "../generated/schemas/index.ts"
 
-const EXAMPLES = fileURLToPath(new URL("../../shared/reinfer-api/examples/", import.meta.url))
+const EXAMPLES = fileURLToPath(new URL("fixtures/examples/", import.meta.url))
 
 const strict: SchemaAST.ParseOptions = { onExcessProperty: "error", errors: "all" }
 

@@ -2,6 +2,9 @@ import { fileURLToPath } from "node:url"
 import { defineConfig } from "vitest/config"
 
 export default defineConfig({
+  // `import … from "effect-reinfer"` in examples and README code resolves to the sources, through tsconfig.json
+  // "paths", as tsc and tsx resolve it.
+  resolve: { tsconfigPaths: true },
   test: {
     // This file lives in test/ to keep the repository's top level to the pipeline's own folders.
     root: fileURLToPath(new URL("..", import.meta.url)),
