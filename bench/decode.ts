@@ -4,8 +4,8 @@
  *
  * Rows, all starting from the same text: `JSON.parse` alone (the baseline); our generated schema through
  * `Schema.decodeUnknownSync` (what the client did before this issue, and what a user decoding a payload with
- * `Schemas.*` gets); what `ReinferClient` does with a response body now (`decodeEnvelope`, then the compiled guard
- * of src/internal/schema-guard.ts, falling back to the schema); the schema `@effect/openapi-generator` generates
+ * `Schemas.*` gets); what `ReinferClient` does with a response body now (`decodeEnvelope`, then the compiled
+ * decoder of src/internal/fast-codec.ts, falling back to the schema); the schema `@effect/openapi-generator` generates
  * for the same response; and two variants of our schemas that show where the generated schema's time goes
  * (schema-variants.ts).
  *
@@ -15,7 +15,7 @@ import { Schema } from "effect"
 import { Bench } from "tinybench"
 import { QueryDatasetResponse } from "../generated/schemas/datasets.ts"
 import { decodeEnvelope } from "../src/envelope.ts"
-import { responseGuard } from "../src/internal/schema-guard.ts"
+import { responseDecoder } from "../src/internal/fast-codec.ts"
 import { annotatedPageJson } from "./fixtures.ts"
 import * as Peer from "./peer/reinfer-peer.ts"
 import { loadSchemaVariants } from "./schema-variants.ts"
@@ -86,15 +86,15 @@ export const runDecode = async (
   const peer = Schema.decodeUnknownSync(Peer.QueryDatasetResponse as Schema.Codec<unknown, unknown>)
   const unknownRest = Schema.decodeUnknownSync(variants.unknownRest.QueryDatasetResponse)
   const noRest = Schema.decodeUnknownSync(variants.noRest.QueryDatasetResponse)
-  const guard = responseGuard(QueryDatasetResponse.ast)
-  if (guard === undefined) throw new Error("the client's guard does not cover QueryDatasetResponse")
+  const decoder = responseDecoder(QueryDatasetResponse.ast)
+  if (decoder === undefined) throw new Error("the client's compiled decoder does not cover QueryDatasetResponse")
 
-  // The client's path, as sendAttempt runs it: envelope (JSON.parse inside), then the guard or the schema.
+  // The client's path, as sendAttempt runs it: envelope (JSON.parse inside), then the compiled decoder or the schema.
   const clientPath = () => {
     const envelope = decodeEnvelope({ status: 200, contentType: "application/json", body: text })
     if (envelope._tag === "Failure") throw new Error(`not an ok envelope: ${envelope.failure._tag}`)
     const { payload } = envelope.success
-    return guard(payload) ? payload : generated(payload, { errors: "all" })
+    return decoder(payload) ? payload : generated(payload, { errors: "all" })
   }
   const rows: ReadonlyArray<{ id: string; label: string; run: () => unknown }> = [
     { id: DECODE_ROWS.parse, label: "JSON.parse alone", run: () => JSON.parse(text) },
@@ -103,7 +103,7 @@ export const runDecode = async (
       label: "generated schema (Schema.decodeUnknownSync)",
       run: () => generated(JSON.parse(text))
     },
-    { id: DECODE_ROWS.client, label: "ReinferClient's decode path (guard, schema on failure)", run: clientPath },
+    { id: DECODE_ROWS.client, label: "ReinferClient's decode path (compiled decoder, schema on failure)", run: clientPath },
     { id: DECODE_ROWS.peer, label: "@effect/openapi-generator schema", run: () => peer(JSON.parse(text)) },
     {
       id: DECODE_ROWS.unknownRest,

@@ -93,6 +93,7 @@ import type {
   ListTenantQuotasResponse,
   ListUsersPrivateResponse,
   ListUsersResponse,
+  NewTimestamp,
   PredictCommentsRequest,
   PredictCommentsResponse,
   PredictLatestRequest,
@@ -121,7 +122,6 @@ import type {
   SyncRawEmailsResponse,
   TagStreamExceptionsRequest,
   TagStreamExceptionsResponse,
-  Timestamp,
   UntagStreamExceptionsResponse,
   UpdateDatasetRequest,
   UpdateDatasetResponse,
@@ -901,13 +901,13 @@ export interface OperationTypes {
       /** The `continuation` of the previous page. */
       readonly after?: string
       /** Lower bound on comment `timestamp`; first page only. */
-      readonly from_timestamp?: Timestamp
+      readonly from_timestamp?: NewTimestamp
       /** Also return the `text_markup` structures of message texts. */
       readonly include_markup?: boolean
       /** Page size. */
       readonly limit?: number
       /** Upper bound on comment `timestamp`; sent on every page. */
-      readonly to_timestamp?: Timestamp
+      readonly to_timestamp?: NewTimestamp
     }
     readonly output: ListCommentsResponse
   }

@@ -1384,11 +1384,11 @@ export interface components {
         /** @description A comment with its annotations, predictions and thread properties. */
         AnnotatedComment: {
             comment: components["schemas"]["Comment"];
-            labelling?: components["schemas"]["Labelling"][];
-            entities?: components["schemas"]["Entities"];
-            thread_properties?: components["schemas"]["ThreadProperties"];
-            moon_forms?: components["schemas"]["MoonForm"][];
-            label_properties?: components["schemas"]["LabelProperty"][];
+            labelling?: components["schemas"]["Labelling"][] | null;
+            entities?: components["schemas"]["Entities"] | null;
+            thread_properties?: components["schemas"]["ThreadProperties"] | null;
+            moon_forms?: components["schemas"]["MoonForm"][] | null;
+            label_properties?: components["schemas"]["LabelProperty"][] | null;
         };
         /** @description Filter on assigned labels (2021 swagger). */
         AnnotationsFilter: {
@@ -1403,8 +1403,8 @@ export interface components {
             /** @description Size in bytes. */
             size: number;
             content_type: string;
-            attachment_reference?: string;
-            content_hash?: string;
+            attachment_reference?: string | null;
+            content_hash?: string | null;
         };
         /** @description Filter on a derived attribute of comments. */
         AttributeFilter: {
@@ -1427,7 +1427,9 @@ export interface components {
             actor_user_id: string;
             actor_tenant_id: string;
             tenant_ids: string[];
+            /** @default [] */
             dataset_ids?: string[];
+            /** @default [] */
             project_ids?: string[];
         };
         AuditEventFilter: {
@@ -1459,22 +1461,20 @@ export interface components {
             updated_at?: components["schemas"]["Timestamp"];
         };
         /** @description Number of emails, exact or a lower bound. */
-        BucketCount: components["schemas"]["BucketCountExact"] | components["schemas"]["BucketCountLowerBound"];
+        BucketCount: components["schemas"]["BucketCountExact"] | components["schemas"]["BucketCountLowerBound"] | components["schemas"]["BucketCountOther"];
         BucketCountExact: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @constant */
             kind: "exact";
             value: number;
         };
         BucketCountLowerBound: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @constant */
             kind: "lower_bound";
             value: number;
+        };
+        /** @description A bucket count of a kind this description does not know yet: `kind` is anything but `exact`, `lower_bound`. Every field the server sent is kept. */
+        BucketCountOther: {
+            kind: string;
         };
         /** @description The bucket a mailbox syncs into. */
         BucketSpecification: {
@@ -1492,10 +1492,12 @@ export interface components {
             uid: components["schemas"]["CommentUid"];
             source_id?: string;
             /** @description Groups comments into a conversation. */
-            thread_id?: string;
+            thread_id?: string | null;
             timestamp: components["schemas"]["Timestamp"];
             messages: components["schemas"]["Message"][];
+            /** @default {} */
             user_properties?: components["schemas"]["UserProperties"] | null;
+            /** @default [] */
             attachments?: components["schemas"]["AttachmentMetadata"][];
             created_at: components["schemas"]["Timestamp"];
             /** @description Absent means false. */
@@ -1517,19 +1519,19 @@ export interface components {
         };
         /** @description A comment filter as the server returns it (e.g. on a stream). */
         CommentFilterView: {
-            /** @enum {string} */
-            reviewed?: "only_reviewed" | "only_unreviewed";
+            reviewed?: ("only_reviewed" | "only_unreviewed") | string | null;
             timestamp?: {
                 minimum?: components["schemas"]["Timestamp"];
                 maximum?: components["schemas"]["Timestamp"];
-            };
+            } | null;
             user_properties?: {
                 [key: string]: components["schemas"]["PropertyFilterView"];
-            };
+            } | null;
+            /** @default [] */
             sources?: string[];
             messages?: {
                 [key: string]: components["schemas"]["PropertyFilterView"];
-            };
+            } | null;
         };
         /** @description Caller-chosen comment id, unique within a source: printable ASCII without `/` or whitespace, 1..1024 chars. */
         CommentId: string;
@@ -1613,18 +1615,19 @@ export interface components {
             model_family: components["schemas"]["ModelFamily"];
             source_ids: string[];
             has_sentiment: boolean;
-            entity_defs: components["schemas"]["EntityDef"][];
+            /** @default [] */
+            entity_defs?: components["schemas"]["EntityDef"][];
+            /** @default [] */
             general_fields?: components["schemas"]["GeneralFieldDef"][];
-            label_defs: components["schemas"]["LabelDef"][];
-            label_groups: components["schemas"]["LabelGroup"][];
+            /** @default [] */
+            label_defs?: components["schemas"]["LabelDef"][];
+            /** @default [] */
+            label_groups?: components["schemas"]["LabelGroup"][];
             _dataset_flags?: components["schemas"]["DatasetFlag"][];
             _model_config?: components["schemas"]["ModelConfig"];
         };
-        /**
-         * @description Internal dataset feature flag.
-         * @enum {string}
-         */
-        DatasetFlag: "gpt4" | "external_moon_llm" | "qos" | "zero_shot_labels" | "ixp";
+        /** @description Internal dataset feature flag. */
+        DatasetFlag: ("gpt4" | "external_moon_llm" | "qos" | "zero_shot_labels" | "ixp") | string;
         /** @description Success envelope without payload. */
         DeleteBucketByIdResponse: {
             status: components["schemas"]["StatusOk"];
@@ -1690,30 +1693,30 @@ export interface components {
         };
         /** @description Mailbox metadata of an email. */
         EmailMetadata: {
-            sensitivity?: string;
-            size?: number;
-            categories?: string[];
-            importance?: string;
-            has_attachments?: boolean;
-            conversation_id?: string;
-            conversation_topic?: string;
-            is_read?: boolean;
+            sensitivity?: string | null;
+            size?: number | null;
+            categories?: string[] | null;
+            importance?: string | null;
+            has_attachments?: boolean | null;
+            conversation_id?: string | null;
+            conversation_topic?: string | null;
+            is_read?: boolean | null;
             /** @description Folder path. */
-            folder?: string[];
-            received_at?: string;
+            folder?: string[] | null;
+            received_at?: string | null;
         };
         /** @description Entities of a comment. */
         Entities: {
             assigned: components["schemas"]["Entity"][];
             dismissed: components["schemas"]["Entity"][];
-            predicted?: components["schemas"]["Entity"][];
+            predicted?: components["schemas"]["Entity"][] | null;
         };
         /** @description An extracted entity and where it occurs. */
         Entity: {
             name: string;
             formatted_value: string;
             spans: components["schemas"]["EntitySpan"][];
-            field_id?: string;
+            field_id?: string | null;
         };
         EntityChoice: {
             id: string;
@@ -1728,12 +1731,12 @@ export interface components {
             color: number;
             inherits_from: string[];
             trainable: boolean;
+            /** @default [] */
             _entity_def_flags?: components["schemas"]["EntityDefFlag"][];
-            rules?: components["schemas"]["EntityRules"];
-            instructions?: string;
+            rules?: components["schemas"]["EntityRules"] | null;
+            instructions?: string | null;
         };
-        /** @enum {string} */
-        EntityDefFlag: "appears_verbatim";
+        EntityDefFlag: "appears_verbatim" | string;
         /** @description A list of templates, or a single pattern. */
         EntityRegex: components["schemas"]["EntityRegexTemplates"] | components["schemas"]["EntityRegexPattern"];
         EntityRegexPattern: {
@@ -1748,9 +1751,11 @@ export interface components {
         };
         /** @description Rules that shape the extraction of an entity. */
         EntityRules: {
+            /** @default [] */
             suppressors?: string[];
+            /** @default [] */
             choices?: components["schemas"]["EntityChoice"][];
-            regex?: components["schemas"]["EntityRegex"];
+            regex?: components["schemas"]["EntityRegex"] | null;
         };
         /** @description Where a value occurs; `content_part` names the message part (body, subject, signature). */
         EntitySpan: {
@@ -1795,13 +1800,14 @@ export interface components {
             kind: string;
             formatted_value: string;
             spans: components["schemas"]["EntitySpan"][];
-            field_id?: string;
+            field_id?: string | null;
+            /** @default [] */
             document_spans?: components["schemas"]["DocumentSpan"][];
         };
         /** @description A general (extraction) field of a dataset. */
         GeneralFieldDef: {
-            field_type_id?: string;
-            field_type_name?: string;
+            field_type_id?: string | null;
+            field_type_name?: string | null;
             api_name: string;
         };
         GetBucketByIdResponse: {
@@ -1931,22 +1937,14 @@ export interface components {
             label_groups: components["schemas"]["LabelGroup"][];
             validation: components["schemas"]["ModelValidation"];
         };
-        /**
-         * @description Tenant-wide permission.
-         * @enum {string}
-         */
-        GlobalPermission: "root" | "debug" | "demo" | "subscriptions-read" | "artefacts-read" | "dialog" | "support-tenant-admin" | "support-users-write" | "deployment-quota-write" | "tenant-admin" | "tenant-quota-write";
-        /**
-         * @description Defaults to `table_heuristic`.
-         * @enum {string}
-         */
-        GptIxpAttributionMethod: "table_heuristic" | "word_ids";
-        /** @enum {string} */
-        GptIxpFlag: "append_taxonomy_descriptions" | "append_type_descriptions" | "append_group_descriptions" | "append_field_descriptions";
+        /** @description Tenant-wide permission. */
+        GlobalPermission: ("root" | "debug" | "demo" | "subscriptions-read" | "artefacts-read" | "dialog" | "support-tenant-admin" | "support-users-write" | "deployment-quota-write" | "tenant-admin" | "tenant-quota-write") | string;
+        /** @description Defaults to `table_heuristic`. */
+        GptIxpAttributionMethod: ("table_heuristic" | "word_ids") | string;
+        GptIxpFlag: ("append_taxonomy_descriptions" | "append_type_descriptions" | "append_group_descriptions" | "append_field_descriptions") | string;
         /** @description Model input: `{mode?: "text_plus_image", text_config: {}}` (text and page images) or `{mode?: "image_only"}` (page images only). `mode` may be absent, so the two are one open object here. */
         GptIxpInputConfig: {
-            /** @enum {string} */
-            mode?: "text_plus_image" | "image_only";
+            mode?: ("text_plus_image" | "image_only") | string | null;
             /** @description Present for text plus image input. */
             text_config?: Record<string, never>;
         };
@@ -1954,11 +1952,8 @@ export interface components {
             max_num_calls?: number | null;
             chunk_size?: number | null;
         };
-        /**
-         * @description Generative model behind a GPT IXP dataset.
-         * @enum {string}
-         */
-        GptModelVersion: "gpt_4o_2024_05_13" | "gpt_5_1_2025_11_13" | "gpt_5_4_2026_03_05" | "gemini_2_5_flash" | "gemini_2_5_pro" | "gemini_3_1_pro_preview";
+        /** @description Generative model behind a GPT IXP dataset. */
+        GptModelVersion: ("gpt_4o_2024_05_13" | "gpt_5_1_2025_11_13" | "gpt_5_4_2026_03_05" | "gemini_2_5_flash" | "gemini_2_5_pro" | "gemini_3_1_pro_preview") | string;
         InsertCommentsRequest: {
             comments: components["schemas"]["NewComment"][];
         };
@@ -1973,44 +1968,44 @@ export interface components {
             owner: string;
             name: string;
             title: string;
-            /** @enum {string} */
-            type: "exchange_online";
+            type: "exchange_online" | string;
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
             enabled: boolean;
-            /** @enum {string|null} */
-            disabled_reason?: "user" | "quota" | "sync_error" | null;
+            disabled_reason?: ("user" | "quota" | "sync_error") | string | null;
             configuration: components["schemas"]["IntegrationConfiguration"];
         };
-        IntegrationAccess: components["schemas"]["IntegrationUserAccess"];
-        IntegrationApplication: components["schemas"]["IntegrationCustomApplication"];
+        IntegrationAccess: components["schemas"]["IntegrationUserAccess"] | components["schemas"]["IntegrationAccessOther"];
+        /** @description A integration access of a kind this description does not know yet: `kind` is anything but `user_access`. Every field the server sent is kept. */
+        IntegrationAccessOther: {
+            kind: string;
+        };
+        IntegrationApplication: components["schemas"]["IntegrationCustomApplication"] | components["schemas"]["IntegrationApplicationOther"];
+        /** @description A integration application of a kind this description does not know yet: `kind` is anything but `custom`. Every field the server sent is kept. */
+        IntegrationApplicationOther: {
+            kind: string;
+        };
         IntegrationConfiguration: {
-            connection?: components["schemas"]["IntegrationConnection"];
+            connection?: components["schemas"]["IntegrationConnection"] | null;
             mailboxes: components["schemas"]["Mailbox"][];
         };
         /** @description How the integration connects to Exchange. */
         IntegrationConnection: {
             access: components["schemas"]["IntegrationAccess"];
             application: components["schemas"]["IntegrationApplication"];
-            ews_endpoint?: string;
-            build_version?: string;
+            ews_endpoint?: string | null;
+            build_version?: string | null;
         };
         /** @description A custom Azure application. */
         IntegrationCustomApplication: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @constant */
             kind: "custom";
             client_id: string;
             tenant_id: string;
         };
         /** @description Access as a user. */
         IntegrationUserAccess: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @constant */
             kind: "user_access";
             username: string;
         };
@@ -2021,8 +2016,7 @@ export interface components {
             mailbox_name: string;
             folder_id?: string | null;
             folder_path?: string[] | null;
-            /** @enum {string} */
-            status: "IN_PROGRESS" | "UP_TO_DATE";
+            status: ("IN_PROGRESS" | "UP_TO_DATE") | string;
             synced_until?: components["schemas"]["Timestamp"] | null;
             last_synced_at: components["schemas"]["Timestamp"];
         };
@@ -2030,7 +2024,7 @@ export interface components {
         Label: {
             name: string;
             sentiment: components["schemas"]["Sentiment"];
-            metadata?: components["schemas"]["JsonValue"];
+            metadata?: components["schemas"]["JsonValue"] | null;
         };
         /** @description A label definition. Hierarchical names join their parts with `" > "`. `instructions` was called `description` in older versions. */
         LabelDef: {
@@ -2039,25 +2033,26 @@ export interface components {
             title?: string;
             /** @description Absent means "". */
             instructions?: string;
-            external_id?: string;
-            pretrained?: components["schemas"]["PretrainedLabel"];
+            external_id?: string | null;
+            pretrained?: components["schemas"]["PretrainedLabel"] | null;
             /** @description Generative-extraction field definitions of the label. */
-            moon_form?: components["schemas"]["MoonFormFieldDef"][];
+            moon_form?: components["schemas"]["MoonFormFieldDef"][] | null;
         };
         /** @description A label group and its label definitions; the default group is named `default`. */
         LabelGroup: {
             name: string;
-            label_defs: components["schemas"]["LabelDef"][];
+            /** @default [] */
+            label_defs?: components["schemas"]["LabelDef"][];
         };
         /** @description A label property score (e.g. tone) of a comment. */
         LabelProperty: {
             id: string;
-            name?: string;
+            name?: string | null;
             value: number;
             breakdown?: {
                 label_contributions: components["schemas"]["LabelPropertyContribution"][];
                 other_group_contributions: components["schemas"]["LabelPropertyContribution"][];
-            };
+            } | null;
         };
         LabelPropertyContribution: {
             name: string;
@@ -2083,9 +2078,11 @@ export interface components {
         /** @description The labels of one label group on a comment. */
         Labelling: {
             group: string;
+            /** @default [] */
             assigned?: components["schemas"]["Label"][];
+            /** @default [] */
             dismissed?: components["schemas"]["Label"][];
-            predicted?: components["schemas"]["PredictedLabel"][];
+            predicted?: components["schemas"]["PredictedLabel"][] | null;
         };
         ListBucketsResponse: {
             status: components["schemas"]["StatusOk"];
@@ -2183,39 +2180,39 @@ export interface components {
             enabled: boolean;
             disabled_reason?: string | null;
             /** @description Folder paths. */
-            folder_allowlist?: string[][];
+            folder_allowlist?: string[][] | null;
             /** @description Folder paths. */
-            folder_denylist?: string[][];
-            participant_allowlist?: string[];
-            participant_denylist?: string[];
-            participant_domain_allowlist?: string[];
-            participant_domain_denylist?: string[];
-            start_timestamp?: components["schemas"]["Timestamp"];
+            folder_denylist?: string[][] | null;
+            participant_allowlist?: string[] | null;
+            participant_denylist?: string[] | null;
+            participant_domain_allowlist?: string[] | null;
+            participant_domain_denylist?: string[] | null;
+            start_timestamp?: components["schemas"]["Timestamp"] | null;
             bucket_specification: components["schemas"]["BucketSpecification"];
         };
         /** @description One message of a comment. */
         Message: {
             body: components["schemas"]["MessageText"];
-            subject?: components["schemas"]["MessageSubject"];
-            signature?: components["schemas"]["MessageText"];
-            language?: string;
-            from?: string;
-            to?: string[];
-            cc?: string[];
-            bcc?: string[];
-            sent_at?: components["schemas"]["Timestamp"];
+            subject?: components["schemas"]["MessageSubject"] | null;
+            signature?: components["schemas"]["MessageText"] | null;
+            language?: string | null;
+            from?: string | null;
+            to?: string[] | null;
+            cc?: string[] | null;
+            bcc?: string[] | null;
+            sent_at?: components["schemas"]["Timestamp"] | null;
         };
         /** @description Subject of a message. */
         MessageSubject: {
             text: string;
-            translated_from?: string;
+            translated_from?: string | null;
         };
         /** @description Body or signature text of a message, with optional translation and markup. */
         MessageText: {
             text: string;
-            translated_from?: string;
-            text_markup?: components["schemas"]["JsonValue"];
-            translated_from_markup?: components["schemas"]["JsonValue"];
+            translated_from?: string | null;
+            text_markup?: components["schemas"]["JsonValue"] | null;
+            translated_from_markup?: components["schemas"]["JsonValue"] | null;
         };
         /** @description Filters on message participants (`recipient`, `cc` and `bcc` come from the 2021 swagger). */
         MessagesFilter: {
@@ -2226,49 +2223,41 @@ export interface components {
             bcc?: components["schemas"]["PropertyFilter"];
         };
         /** @description Model configuration of a dataset; `{kind:"cm"}` is the default when absent. */
-        ModelConfig: components["schemas"]["ModelConfigCm"] | components["schemas"]["ModelConfigDocPathIxp"] | components["schemas"]["ModelConfigGptIxp"];
+        ModelConfig: components["schemas"]["ModelConfigCm"] | components["schemas"]["ModelConfigDocPathIxp"] | components["schemas"]["ModelConfigGptIxp"] | components["schemas"]["ModelConfigOther"];
         /** @description Communications Mining model. */
         ModelConfigCm: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @constant */
             kind: "cm";
         };
         /** @description Document-path IXP model. */
         ModelConfigDocPathIxp: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @constant */
             kind: "doc_path_ixp";
+            num_pages_per_chunk?: number | null;
         };
         /** @description Generative (GPT) IXP model. */
         ModelConfigGptIxp: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @constant */
             kind: "gpt_ixp";
-            num_pages_per_chunk?: number;
-            model_version?: components["schemas"]["GptModelVersion"];
+            num_pages_per_chunk?: number | null;
+            model_version?: components["schemas"]["GptModelVersion"] | null;
             input_config?: components["schemas"]["GptIxpInputConfig"] | null;
-            system_prompt_override?: string;
-            frequency_penalty?: number;
-            temperature?: number;
-            top_p?: number;
-            seed?: number;
+            system_prompt_override?: string | null;
+            frequency_penalty?: number | null;
+            temperature?: number | null;
+            top_p?: number | null;
+            seed?: number | null;
             flags: components["schemas"]["GptIxpFlag"][];
-            iterative_config?: components["schemas"]["GptIxpIterativeConfig"];
+            iterative_config?: components["schemas"]["GptIxpIterativeConfig"] | null;
             attribution_method?: components["schemas"]["GptIxpAttributionMethod"];
         };
-        /**
-         * @description Model family of a dataset (`english` is the default).
-         * @enum {string}
-         */
-        ModelFamily: "english" | "english-dev" | "random" | "german" | "german-dev" | "transformer-english" | "transformer-xlm";
-        /** @enum {string} */
-        ModelQuality: "none" | "poor" | "average" | "good" | "excellent";
+        /** @description A model configuration of a kind this description does not know yet: `kind` is anything but `cm`, `doc_path_ixp`, `gpt_ixp`. Every field the server sent is kept. */
+        ModelConfigOther: {
+            kind: string;
+        };
+        /** @description Model family of a dataset (`english` is the default). */
+        ModelFamily: ("english" | "english-dev" | "random" | "german" | "german-dev" | "transformer-english" | "transformer-xlm") | string;
+        ModelQuality: ("none" | "poor" | "average" | "good" | "excellent") | string;
         /** @description Overall validation of a model. */
         ModelValidation: {
             version: number;
@@ -2282,23 +2271,27 @@ export interface components {
         /** @description Generative-extraction fields of one label group on a comment. */
         MoonForm: {
             group: string;
-            assigned: components["schemas"]["MoonFormLabelCaptures"][];
-            dismissed: components["schemas"]["MoonFormLabelCaptures"][];
-            predicted?: components["schemas"]["MoonFormLabelCaptures"][];
+            /** @default [] */
+            assigned?: components["schemas"]["MoonFormLabelCaptures"][];
+            /** @default [] */
+            dismissed?: components["schemas"]["MoonFormLabelCaptures"][];
+            predicted?: components["schemas"]["MoonFormLabelCaptures"][] | null;
         };
         /** @description One capture (occurrence) of a label's fields. */
         MoonFormCapture: {
+            /** @default [] */
             fields?: components["schemas"]["FieldAnnotation"][];
         };
         /** @description A generative-extraction field of a label. */
         MoonFormFieldDef: {
             name: string;
             kind: string;
-            instructions?: string;
+            instructions?: string | null;
         };
         /** @description The field captures of one label. */
         MoonFormLabelCaptures: {
             label: components["schemas"]["Label"];
+            /** @default [] */
             captures?: components["schemas"]["MoonFormCapture"][];
         };
         /** @description Metadata of an attachment; upload the content with uploadCommentAttachment. */
@@ -2325,7 +2318,7 @@ export interface components {
         /** @description A comment to upsert or insert. Updating `messages` discards the comment's assigned entities; assigned labels are kept. */
         NewComment: {
             id: components["schemas"]["CommentId"];
-            timestamp: components["schemas"]["Timestamp"];
+            timestamp: components["schemas"]["NewTimestamp"];
             messages: components["schemas"]["NewMessage"][];
             thread_id?: string;
             user_properties?: components["schemas"]["NewUserProperties"];
@@ -2373,7 +2366,7 @@ export interface components {
         NewEmail: {
             id: string;
             mailbox: string;
-            timestamp: components["schemas"]["Timestamp"];
+            timestamp: components["schemas"]["NewTimestamp"];
             /** @description The raw RFC 822 / MIME message. */
             mime_content: string;
             metadata?: components["schemas"]["NewEmailMetadata"];
@@ -2432,7 +2425,7 @@ export interface components {
         NewEntityRules: {
             suppressors?: string[];
             choices?: components["schemas"]["NewEntityChoice"][];
-            regex?: components["schemas"]["NewEntityRegex"];
+            regex?: components["schemas"]["NewEntityRegex"] | null;
         };
         /** @description Where a value occurs; `content_part` names the message part (body, subject, signature). */
         NewEntitySpan: {
@@ -2463,11 +2456,8 @@ export interface components {
             field_type_name?: string;
             api_name: string;
         };
-        /**
-         * @description Tenant-wide permission.
-         * @enum {string}
-         */
-        NewGlobalPermission: "root" | "debug" | "demo" | "subscriptions-read" | "artefacts-read" | "dialog" | "support-tenant-admin" | "support-users-write" | "deployment-quota-write" | "tenant-admin" | "tenant-quota-write";
+        /** @description Tenant-wide permission. */
+        NewGlobalPermission: ("root" | "debug" | "demo" | "subscriptions-read" | "artefacts-read" | "dialog" | "support-tenant-admin" | "support-users-write" | "deployment-quota-write" | "tenant-admin" | "tenant-quota-write") | string;
         /**
          * @description Defaults to `table_heuristic`.
          * @enum {string}
@@ -2583,7 +2573,7 @@ export interface components {
             participant_denylist?: string[];
             participant_domain_allowlist?: string[];
             participant_domain_denylist?: string[];
-            start_timestamp?: components["schemas"]["Timestamp"];
+            start_timestamp?: components["schemas"]["NewTimestamp"];
             bucket_specification: components["schemas"]["NewBucketSpecification"];
         };
         /** @description One message of a new comment. */
@@ -2596,7 +2586,7 @@ export interface components {
             to?: string[];
             cc?: string[];
             bcc?: string[];
-            sent_at?: components["schemas"]["Timestamp"];
+            sent_at?: components["schemas"]["NewTimestamp"];
         };
         /** @description Subject of a new message. */
         NewMessageSubject: {
@@ -2647,11 +2637,8 @@ export interface components {
             iterative_config?: components["schemas"]["NewGptIxpIterativeConfig"];
             attribution_method?: components["schemas"]["NewGptIxpAttributionMethod"];
         };
-        /**
-         * @description Model family of a new dataset (`english` is the default).
-         * @enum {string}
-         */
-        NewModelFamily: "english" | "english-dev" | "random" | "german" | "german-dev" | "transformer-english" | "transformer-xlm";
+        /** @description Model family of a new dataset (`english` is the default). */
+        NewModelFamily: ("english" | "english-dev" | "random" | "german" | "german-dev" | "transformer-english" | "transformer-xlm") | string;
         /** @description Generative-extraction fields to set in one label group. */
         NewMoonForm: {
             group: string;
@@ -2684,19 +2671,15 @@ export interface components {
             title?: string;
             description?: string;
         };
-        /**
-         * @description Permission within a project (`voc` means datasets write, `voc-readonly` datasets read).
-         * @enum {string}
-         */
-        NewProjectPermission: "sources-add-comments" | "datasets-admin" | "voc" | "datasets-review" | "voc-readonly" | "datasets-export" | "sources-admin" | "sources-translate" | "sources-read" | "sources-read-sensitive" | "streams-admin" | "streams-consume" | "streams-read" | "streams-write" | "users-read" | "users-write" | "buckets-read" | "buckets-write" | "buckets-append" | "files-write" | "appliance-config-read" | "appliance-config-write" | "integrations-read" | "integrations-write";
+        /** @description Permission within a project (`voc` means datasets write, `voc-readonly` datasets read). */
+        NewProjectPermission: ("sources-add-comments" | "datasets-admin" | "voc" | "datasets-review" | "voc-readonly" | "datasets-export" | "sources-admin" | "sources-translate" | "sources-read" | "sources-read-sensitive" | "streams-admin" | "streams-consume" | "streams-read" | "streams-write" | "users-read" | "users-write" | "buckets-read" | "buckets-write" | "buckets-append" | "files-write" | "appliance-config-read" | "appliance-config-write" | "integrations-read" | "integrations-write") | string;
         /** @enum {string} */
         NewSentiment: "positive" | "negative";
         /** @description Fields of a new source; all optional. */
         NewSource: {
             title?: string;
             description?: string;
-            /** @enum {string} */
-            language?: "en" | "de" | "xlm";
+            language?: ("en" | "de" | "xlm") | string;
             should_translate?: boolean;
             /** @description Id of the email bucket to link. */
             bucket_id?: string;
@@ -2718,6 +2701,11 @@ export interface components {
             version: number;
             label_thresholds?: components["schemas"]["NewLabelThreshold"][];
         };
+        /**
+         * Format: date-time
+         * @description A timestamp to send: an ISO 8601 date-time with or without an offset (`2024-05-01T09:00:00Z`, `2024-05-01T11:00:00+02:00`, or `2024-05-01T09:00:00`, which the server reads as UTC). The official client sends RFC 3339 in UTC with `Z`, the one form clients should send.
+         */
+        NewTimestamp: string;
         /** @description A user to create. */
         NewUser: {
             username: string;
@@ -2736,8 +2724,8 @@ export interface components {
              * @enum {string}
              */
             kind: "number_range";
-            minimum?: number;
-            maximum?: number;
+            minimum?: number | null;
+            maximum?: number | null;
         };
         /** @description A comment as the server parsed it from a raw email (the shape of a new comment). */
         ParsedComment: {
@@ -2764,7 +2752,7 @@ export interface components {
         /** @description An ad-hoc document to predict on (not stored; no `id`). */
         PredictDocument: {
             messages: components["schemas"]["NewMessage"][];
-            timestamp?: components["schemas"]["Timestamp"];
+            timestamp?: components["schemas"]["NewTimestamp"];
             user_properties?: components["schemas"]["NewUserProperties"];
             /** @enum {string} */
             text_format?: "markdown" | "plain";
@@ -2809,14 +2797,14 @@ export interface components {
             /** @description The label, either as its hierarchy parts (`["Parent Label", "Child Label"]`) or as one string; join parts with `" > "` for the flat form. */
             name: string | string[];
             probability: number;
-            sentiment?: number;
-            auto_thresholds?: string[];
+            sentiment?: number | null;
+            auto_thresholds?: string[] | null;
         };
         /** @description Predictions for one stored comment. */
         Prediction: {
             uid: components["schemas"]["CommentUid"];
-            labels?: components["schemas"]["PredictedLabel"][];
-            entities?: components["schemas"]["Entity"][];
+            labels?: components["schemas"]["PredictedLabel"][] | null;
+            entities?: components["schemas"]["Entity"][] | null;
         };
         /** @description The pretrained label a label definition is based on. */
         PretrainedLabel: {
@@ -2826,18 +2814,15 @@ export interface components {
         /** @description A project (formerly "organisation"). */
         Project: {
             /** @description Absent on old deployments. */
-            id?: string;
+            id?: string | null;
             name: string;
             title: string;
             description: string;
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
         };
-        /**
-         * @description Permission within a project (`voc` means datasets write, `voc-readonly` datasets read).
-         * @enum {string}
-         */
-        ProjectPermission: "sources-add-comments" | "datasets-admin" | "voc" | "datasets-review" | "voc-readonly" | "datasets-export" | "sources-admin" | "sources-translate" | "sources-read" | "sources-read-sensitive" | "streams-admin" | "streams-consume" | "streams-read" | "streams-write" | "users-read" | "users-write" | "buckets-read" | "buckets-write" | "buckets-append" | "files-write" | "appliance-config-read" | "appliance-config-write" | "integrations-read" | "integrations-write";
+        /** @description Permission within a project (`voc` means datasets write, `voc-readonly` datasets read). */
+        ProjectPermission: ("sources-add-comments" | "datasets-admin" | "voc" | "datasets-review" | "voc-readonly" | "datasets-export" | "sources-admin" | "sources-translate" | "sources-read" | "sources-read-sensitive" | "streams-admin" | "streams-consume" | "streams-read" | "streams-write" | "users-read" | "users-write" | "buckets-read" | "buckets-write" | "buckets-append" | "files-write" | "appliance-config-read" | "appliance-config-write" | "integrations-read" | "integrations-write") | string;
         /** @description Filter on one property: value lists for `string:` properties (and exact numbers), `minimum`/`maximum` for `number:` properties. */
         PropertyFilter: {
             one_of?: components["schemas"]["PropertyValueList"];
@@ -2849,12 +2834,15 @@ export interface components {
         };
         /** @description A property filter as the server returns it. */
         PropertyFilterView: {
+            /** @default [] */
             one_of?: (string | number)[];
+            /** @default [] */
             not_one_of?: (string | number)[];
             domain_one_of?: (string | number)[];
+            /** @default [] */
             domain_not_one_of?: (string | number)[];
-            minimum?: number;
-            maximum?: number;
+            minimum?: number | null;
+            maximum?: number | null;
         };
         PropertyValueList: (string | number)[];
         QueryAuditEventsRequest: {
@@ -2935,11 +2923,8 @@ export interface components {
             current_max_usage: number;
             auto_increase_up_to?: number | null;
         };
-        /**
-         * @description What a quota limits.
-         * @enum {string}
-         */
-        QuotaKind: "sources" | "sources_per_dataset" | "datasets" | "datasets_per_source" | "labels_per_dataset" | "entities_per_dataset" | "comments" | "comments_per_source" | "comments_in_ixp_designtime" | "comments_in_ixp_runtime" | "reviewed_comments_per_dataset" | "integrations" | "mailboxes_per_integration" | "triggers" | "triggers_per_dataset" | "users" | "alerts" | "buckets" | "projects" | "pinned_models" | "extraction_predictions";
+        /** @description What a quota limits. */
+        QuotaKind: ("sources" | "sources_per_dataset" | "datasets" | "datasets_per_source" | "labels_per_dataset" | "entities_per_dataset" | "comments" | "comments_per_source" | "comments_in_ixp_designtime" | "comments_in_ixp_runtime" | "reviewed_comments_per_dataset" | "integrations" | "mailboxes_per_integration" | "triggers" | "triggers_per_dataset" | "users" | "alerts" | "buckets" | "projects" | "pinned_models" | "extraction_predictions") | string;
         RawEmail: {
             headers: components["schemas"]["RawEmailHeaders"];
             body: components["schemas"]["RawEmailBody"];
@@ -2975,10 +2960,10 @@ export interface components {
         RefreshUserPermissionsRequest: Record<string, never>;
         RefreshUserPermissionsResponse: {
             status: components["schemas"]["StatusOk"];
-            permissions_refreshed?: boolean;
+            permissions_refreshed?: boolean | null;
         };
         ResetStreamRequest: {
-            to_comment_created_at: components["schemas"]["Timestamp"];
+            to_comment_created_at: components["schemas"]["NewTimestamp"];
         };
         /** @description Only partially captured (a `sequence_id`-like key precedes `status`); other fields are kept as-is. */
         ResetStreamResponse: {
@@ -2992,8 +2977,7 @@ export interface components {
         SendWelcomeEmailResponse: {
             status: components["schemas"]["StatusOk"];
         };
-        /** @enum {string} */
-        Sentiment: "positive" | "negative";
+        Sentiment: ("positive" | "negative") | string;
         /** @description `auto_increase_up_to` absent leaves the automatic increase unchanged; `null` resets it to the default. */
         SetQuotaRequest: {
             hard_limit: number;
@@ -3012,34 +2996,39 @@ export interface components {
             name: string;
             title: string;
             description: string;
-            /** @enum {string} */
-            language?: "en" | "de" | "xlm";
+            language?: ("en" | "de" | "xlm") | string;
             should_translate: boolean;
-            /** @description User-property names that need an extra permission to read. */
-            sensitive_properties: string[];
+            /**
+             * @description User-property names that need an extra permission to read.
+             * @default []
+             */
+            sensitive_properties?: string[];
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
             last_modified?: components["schemas"]["Timestamp"];
             /** @description Id of the linked email bucket. */
             bucket_id?: string | null;
-            /**
-             * @description Internal kind of source.
-             * @enum {string}
-             */
-            _kind?: "call" | "chat" | "ixp_runtime" | "ixp_design";
+            /** @description Internal kind of source. */
+            _kind?: ("call" | "chat" | "ixp_runtime" | "ixp_design") | string;
             email_transform_tag?: string | null;
         };
         /** @description Comment counts, label counts and label time series. */
         Statistics: {
             num_comments: number;
-            /** @description Label name to counts by sentiment. */
+            /**
+             * @description Label name to counts by sentiment.
+             * @default {}
+             */
             label_counts?: {
                 [key: string]: {
                     positive: number;
                     negative: number;
                 };
             };
-            /** @description Rows of a date string followed by numbers. */
+            /**
+             * @description Rows of a date string followed by numbers.
+             * @default []
+             */
             label_timeseries?: (string | number)[][];
         };
         /**
@@ -3058,7 +3047,7 @@ export interface components {
             updated_at: components["schemas"]["Timestamp"];
             comment_filter?: components["schemas"]["CommentFilterView"];
             label_threshold_filter?: components["schemas"]["LabelThresholdFilter"] | null;
-            model?: components["schemas"]["StreamModel"];
+            model?: components["schemas"]["StreamModel"] | null;
             /** @description Undocumented (`"0"` in the docs example); looks like a concurrency token. */
             context?: string;
         };
@@ -3137,7 +3126,10 @@ export interface components {
             new: number;
             updated: number;
             unchanged: number;
-            /** @description The parsed comments, when `include_comments` was true. */
+            /**
+             * @description The parsed comments, when `include_comments` was true.
+             * @default []
+             */
             comments?: components["schemas"]["ParsedComment"][];
         };
         TagStreamExceptionsRequest: {
@@ -3162,8 +3154,8 @@ export interface components {
         Timestamp: string;
         /** @description Inclusive bounds on a timestamp; either may be left out. */
         TimestampRange: {
-            minimum?: components["schemas"]["Timestamp"];
-            maximum?: components["schemas"]["Timestamp"];
+            minimum?: components["schemas"]["NewTimestamp"];
+            maximum?: components["schemas"]["NewTimestamp"];
         };
         /** @description Success envelope without payload. */
         UntagStreamExceptionsResponse: {
@@ -3232,8 +3224,7 @@ export interface components {
         UpdateSource: {
             title?: string;
             description?: string;
-            /** @enum {string} */
-            language?: "en" | "de" | "xlm";
+            language?: ("en" | "de" | "xlm") | string;
             should_translate?: boolean;
             sensitive_properties?: string[];
             email_transform_tag?: string;
@@ -3671,9 +3662,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Lower bound on comment `timestamp`; first page only. */
-                from_timestamp?: components["schemas"]["Timestamp"];
+                from_timestamp?: components["schemas"]["NewTimestamp"];
                 /** @description Upper bound on comment `timestamp`; sent on every page. */
-                to_timestamp?: components["schemas"]["Timestamp"];
+                to_timestamp?: components["schemas"]["NewTimestamp"];
                 /** @description The `continuation` of the previous page. */
                 after?: string;
                 /** @description Page size. */

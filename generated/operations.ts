@@ -94,6 +94,7 @@ import {
   ListTenantQuotasResponse,
   ListUsersPrivateResponse,
   ListUsersResponse,
+  NewTimestamp,
   PredictCommentsRequest,
   PredictCommentsResponse,
   PredictLatestRequest,
@@ -122,7 +123,6 @@ import {
   SyncRawEmailsResponse,
   TagStreamExceptionsRequest,
   TagStreamExceptionsResponse,
-  Timestamp,
   UntagStreamExceptionsResponse,
   UpdateDatasetRequest,
   UpdateDatasetResponse,
@@ -1346,10 +1346,10 @@ export const operations = {
     pathParameters: Schema.Struct({ project: Schema.String, source: Schema.String }),
     queryParameters: Schema.Struct({
       after: Schema.optionalKey(Schema.String),
-      from_timestamp: Schema.optionalKey(Timestamp),
+      from_timestamp: Schema.optionalKey(NewTimestamp),
       include_markup: Schema.optionalKey(Schema.Boolean),
       limit: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(1), Schema.isLessThanOrEqualTo(256))),
-      to_timestamp: Schema.optionalKey(Timestamp)
+      to_timestamp: Schema.optionalKey(NewTimestamp)
     }),
     requestBody: undefined,
     requestContentType: undefined,

@@ -17,7 +17,7 @@ import { type OperationDefinition, operations } from "../generated/operations.ts
 import { type CallOptions, ReinferClient, type ReinferClientShape } from "./client.ts"
 import { formatPath, type ReinferError, summarizeSchemaError } from "./errors.ts"
 import { invalidInput } from "./request.ts"
-import { requestGuard } from "./internal/schema-guard.ts"
+import { NOT_VOUCHED, requestEncoder } from "./internal/fast-codec.ts"
 
 /**
  * A comment to upsert, as `syncComments` takes it.
@@ -389,9 +389,9 @@ const run = <A, E, R>(
     }
 
     const validate = Schema.encodeUnknownResult(operation.requestBody as Schema.Codec<unknown, unknown>)
-    // The compiled guard settles the common case (a valid item) at a fraction of the schema's cost; the schema
-    // runs only for items the guard does not accept, and names their field.
-    const guard = requestGuard((operation.requestBody as Schema.Top).ast)
+    // The compiled encoder settles the common case (a valid item) at a fraction of the schema's cost; the schema
+    // runs only for items it does not vouch for, and names their field.
+    const encode = requestEncoder((operation.requestBody as Schema.Top).ast)
     const seen = (options.duplicates ?? "reject") === "reject" ? new Map<string, number>() : undefined
     const total = options.total ?? (Array.isArray(input) ? input.length : undefined)
     const counts = { read: 0, new: 0, updated: 0, unchanged: 0, requests: 0 }
@@ -422,7 +422,8 @@ const run = <A, E, R>(
       counts.read += 1
       const at = `${bulk.itemsField}[${index}]`
       const body = bulk.bodyOf([item])
-      const checked = guard?.(body) === true ? undefined : validate(body, STRICT)
+      const vouched = encode?.(body) ?? NOT_VOUCHED
+      const checked = vouched === NOT_VOUCHED ? validate(body, STRICT) : undefined
       if (checked !== undefined && checked._tag === "Failure") {
         const [first] = summarizeSchemaError(checked.failure)
         // The issue path starts at the one-item body (`comments`, 0, ...): report it at the input position.
@@ -452,7 +453,11 @@ const run = <A, E, R>(
         }
         seen.set(id, index)
       }
-      return { item, index }
+      // What was checked is what is sent: the encoded copy (timestamps in their canonical form), not the caller's
+      // object, which could still change before its batch goes out.
+      const encoded = (vouched === NOT_VOUCHED ? (checked as { readonly success: unknown }).success : vouched) as
+        Readonly<Record<string, ReadonlyArray<A>>>
+      return { item: encoded[bulk.itemsField]![0]!, index }
     }
 
     const send = (part: ReadonlyArray<Indexed<A>>) =>

@@ -26,7 +26,7 @@ import {
   ReinferUnexpectedResponse,
   summarizeSchemaError
 } from "./errors.ts"
-import { responseGuard } from "./internal/schema-guard.ts"
+import { responseDecoder } from "./internal/fast-codec.ts"
 import { invalidInput, type PreparedRequest, prepareRequest } from "./request.ts"
 import {
   deleteNotFoundIsSuccess,
@@ -363,9 +363,9 @@ const sendAttempt = (
         }
         const { payload } = envelope.success
         if (operation.response === undefined) return respond(payload)
-        // A payload the compiled guard accepts is its own decoding (schema-guard.ts); anything else is decoded
-        // with the schema, which also gives the error report when the payload is invalid.
-        if (responseGuard(operation.response.ast)?.(payload) === true) return respond(payload)
+        // A payload the compiled decoder vouches for is now its own decoding (fast-codec.ts); anything else is
+        // decoded with the schema, which also gives the error report when the payload is invalid.
+        if (responseDecoder(operation.response.ast)?.(payload) === true) return respond(payload)
         const decode = decoderOf(operation.response)
         const decoded = yield* decode(payload, { errors: "all" }).pipe(Effect.mapError((error) => {
           const issues = summarizeSchemaError(error)

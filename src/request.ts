@@ -12,7 +12,7 @@ import { HttpClientRequest } from "effect/http"
 import type { OperationDefinition } from "../generated/operations.ts"
 import { formatPath, ReinferRequestError, summarizeSchemaError } from "./errors.ts"
 import { redactUrl } from "./internal/redact.ts"
-import { type Guard, requestGuard } from "./internal/schema-guard.ts"
+import { NOT_VOUCHED, type RequestEncoder, requestEncoder } from "./internal/fast-codec.ts"
 import { buildUrl, type PathParameterValue, type QueryParameterValue } from "./internal/url.ts"
 
 /**
@@ -96,7 +96,7 @@ export const prepareRequest = (
   tweaks: RequestTweaks = {}
 ): Effect.Effect<PreparedRequest, ReinferRequestError> =>
   Effect.suspend(() => {
-    // Most calls are valid. The compiled guards vouch for those in plain code, without Effect or Schema; anything
+    // Most calls are valid. The compiled encoders vouch for those in plain code, without Effect or Schema; anything
     // they cannot vouch for takes the checked path, which decides the same way and names the field at fault.
     const prepared = prepareValid(operation, input, settings, tweaks)
     return prepared === undefined ? prepareChecked(operation, input, settings, tweaks) : Effect.succeed(prepared)
@@ -107,9 +107,9 @@ interface InputShape {
   readonly pathNames: ReadonlyArray<string>
   readonly queryNames: ReadonlyArray<string>
   readonly known: ReadonlySet<string>
-  readonly pathGuard: Guard | undefined
-  readonly queryGuard: Guard | undefined
-  readonly bodyGuard: Guard | undefined
+  readonly pathEncoder: RequestEncoder | undefined
+  readonly queryEncoder: RequestEncoder | undefined
+  readonly bodyEncoder: RequestEncoder | undefined
 }
 
 const shapes = new WeakMap<OperationDefinition, InputShape>()
@@ -122,9 +122,9 @@ const shapeOf = (operation: OperationDefinition): InputShape => {
       pathNames,
       queryNames,
       known: new Set([...pathNames, ...queryNames, ...(operation.requestBody === undefined ? [] : ["body"])]),
-      pathGuard: requestGuard(operation.pathParameters.ast),
-      queryGuard: operation.queryParameters === undefined ? undefined : requestGuard(operation.queryParameters.ast),
-      bodyGuard: operation.requestBody === undefined ? undefined : requestGuard(operation.requestBody.ast)
+      pathEncoder: requestEncoder(operation.pathParameters.ast),
+      queryEncoder: operation.queryParameters === undefined ? undefined : requestEncoder(operation.queryParameters.ast),
+      bodyEncoder: operation.requestBody === undefined ? undefined : requestEncoder(operation.requestBody.ast)
     }
     shapes.set(operation, shape)
   }
@@ -142,12 +142,14 @@ const prepareValid = (
   const fields: Record<string, unknown> = input ?? {}
   const shape = shapeOf(operation)
   for (const key of Object.keys(fields)) if (!shape.known.has(key)) return undefined
-  const pathParameters = pick(fields, shape.pathNames)
-  if (shape.pathGuard?.(pathParameters) !== true) return undefined
-  const queryParameters = operation.queryParameters === undefined ? {} : pick(fields, shape.queryNames)
-  if (operation.queryParameters !== undefined && shape.queryGuard?.(queryParameters) !== true) return undefined
-  const body = operation.requestBody === undefined ? NO_BODY : fields.body ?? {}
-  if (body !== NO_BODY && shape.bodyGuard?.(body) !== true) return undefined
+  const pathParameters = shape.pathEncoder?.(pick(fields, shape.pathNames)) ?? NOT_VOUCHED
+  if (pathParameters === NOT_VOUCHED) return undefined
+  const queryParameters = operation.queryParameters === undefined
+    ? {}
+    : shape.queryEncoder?.(pick(fields, shape.queryNames)) ?? NOT_VOUCHED
+  if (queryParameters === NOT_VOUCHED) return undefined
+  const body = operation.requestBody === undefined ? NO_BODY : shape.bodyEncoder?.(fields.body ?? {}) ?? NOT_VOUCHED
+  if (body === NOT_VOUCHED) return undefined
   const url = buildUrl(
     settings.endpoint,
     operation.path,

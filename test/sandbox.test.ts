@@ -410,7 +410,11 @@ describe("Sandbox beyond the core workflow", () => {
     const statistics = decodeOk("getDatasetStatistics", await call("POST", "/api/_private/datasets/acme/triage/statistics", {
       body: { comment_filter: {}, label_property_timeseries: false, label_timeseries: false }
     }))
-    assert.deepStrictEqual(statistics.statistics, { num_comments: 3, label_counts: { Refund: { positive: 0, negative: 1 } } })
+    assert.deepStrictEqual(statistics.statistics, {
+      num_comments: 3,
+      label_counts: { Refund: { positive: 0, negative: 1 } },
+      label_timeseries: []
+    })
     decodeOk("listLabellers", await call("POST", "/api/_private/datasets/acme/triage/labellers", { body: {} }))
     const validation = decodeOk("getLatestValidation", await call("GET", "/api/_private/datasets/acme/triage/labellers/latest/validation"))
     assert.strictEqual(validation.validation.reviewed_size, 1)

@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { openStruct } from "./codecs.ts"
 import { StatusOk } from "./shared.ts"
 
 export const UploadCommentAttachmentRequest = Schema.Struct({
@@ -13,8 +14,7 @@ export const UploadCommentAttachmentRequest = Schema.Struct({
 })
 export type UploadCommentAttachmentRequest = typeof UploadCommentAttachmentRequest.Type
 
-export const UploadCommentAttachmentResponse = Schema.StructWithRest(
-  Schema.Struct({ content_hash: Schema.String, status: StatusOk }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type UploadCommentAttachmentResponse = typeof UploadCommentAttachmentResponse.Type
+const UploadCommentAttachmentResponseFields = { content_hash: Schema.String, status: StatusOk }
+export interface UploadCommentAttachmentResponse extends Schema.Struct.Type<typeof UploadCommentAttachmentResponseFields> {}
+export const UploadCommentAttachmentResponse: Schema.Codec<UploadCommentAttachmentResponse, Schema.Struct.Encoded<typeof UploadCommentAttachmentResponseFields>> =
+  openStruct(UploadCommentAttachmentResponseFields)

@@ -5,56 +5,53 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { absentWhenNull, emptyWhenAbsent, openStruct } from "./codecs.ts"
 import { StatusOk, Timestamp, TimestampRange } from "./shared.ts"
 
-export const AuditDataset = Schema.StructWithRest(
-  Schema.Struct({ id: Schema.String, name: Schema.String, project_id: Schema.String, title: Schema.String }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type AuditDataset = typeof AuditDataset.Type
+const AuditDatasetFields = { id: Schema.String, name: Schema.String, project_id: Schema.String, title: Schema.String }
+export interface AuditDataset extends Schema.Struct.Type<typeof AuditDatasetFields> {}
+export const AuditDataset: Schema.Codec<AuditDataset, Schema.Struct.Encoded<typeof AuditDatasetFields>> =
+  openStruct(AuditDatasetFields)
 
+const AuditEventFields = {
+  actor_tenant_id: Schema.String,
+  actor_user_id: Schema.String,
+  dataset_ids: emptyWhenAbsent(Schema.Array(Schema.String), "array"),
+  event_id: Schema.String,
+  event_type: Schema.String,
+  project_ids: emptyWhenAbsent(Schema.Array(Schema.String), "array"),
+  tenant_ids: Schema.Array(Schema.String),
+  timestamp: Timestamp
+}
 /** One audit event; ids resolve through the side arrays of the page. */
-export const AuditEvent = Schema.StructWithRest(
-  Schema.Struct({
-    actor_tenant_id: Schema.String,
-    actor_user_id: Schema.String,
-    dataset_ids: Schema.optionalKey(Schema.Array(Schema.String)),
-    event_id: Schema.String,
-    event_type: Schema.String,
-    project_ids: Schema.optionalKey(Schema.Array(Schema.String)),
-    tenant_ids: Schema.Array(Schema.String),
-    timestamp: Timestamp
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface AuditEvent extends Schema.Struct.Type<typeof AuditEventFields> {}
 /** One audit event; ids resolve through the side arrays of the page. */
-export type AuditEvent = typeof AuditEvent.Type
+export const AuditEvent: Schema.Codec<AuditEvent, Schema.Struct.Encoded<typeof AuditEventFields>> =
+  openStruct(AuditEventFields)
 
 export const AuditEventFilter = Schema.Struct({ timestamp: TimestampRange })
 export type AuditEventFilter = typeof AuditEventFilter.Type
 
-export const AuditProject = Schema.StructWithRest(
-  Schema.Struct({ id: Schema.String, name: Schema.String, tenant_id: Schema.String }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type AuditProject = typeof AuditProject.Type
+const AuditProjectFields = { id: Schema.String, name: Schema.String, tenant_id: Schema.String }
+export interface AuditProject extends Schema.Struct.Type<typeof AuditProjectFields> {}
+export const AuditProject: Schema.Codec<AuditProject, Schema.Struct.Encoded<typeof AuditProjectFields>> =
+  openStruct(AuditProjectFields)
 
-export const AuditTenant = Schema.StructWithRest(Schema.Struct({ id: Schema.String, name: Schema.String }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
-export type AuditTenant = typeof AuditTenant.Type
+const AuditTenantFields = { id: Schema.String, name: Schema.String }
+export interface AuditTenant extends Schema.Struct.Type<typeof AuditTenantFields> {}
+export const AuditTenant: Schema.Codec<AuditTenant, Schema.Struct.Encoded<typeof AuditTenantFields>> =
+  openStruct(AuditTenantFields)
 
-export const AuditUser = Schema.StructWithRest(
-  Schema.Struct({
-    display_name: Schema.String,
-    email: Schema.String,
-    id: Schema.String,
-    tenant_id: Schema.String,
-    username: Schema.String
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type AuditUser = typeof AuditUser.Type
+const AuditUserFields = {
+  display_name: Schema.String,
+  email: Schema.String,
+  id: Schema.String,
+  tenant_id: Schema.String,
+  username: Schema.String
+}
+export interface AuditUser extends Schema.Struct.Type<typeof AuditUserFields> {}
+export const AuditUser: Schema.Codec<AuditUser, Schema.Struct.Encoded<typeof AuditUserFields>> =
+  openStruct(AuditUserFields)
 
 export const QueryAuditEventsRequest = Schema.Struct({
   /** The `continuation` of the previous page. */
@@ -63,25 +60,24 @@ export const QueryAuditEventsRequest = Schema.Struct({
 })
 export type QueryAuditEventsRequest = typeof QueryAuditEventsRequest.Type
 
+const QueryAuditEventsResponseFields = {
+  audit_events: Schema.Array(AuditEvent),
+  /** Cursor of the next page; null on the last page. */
+  continuation: absentWhenNull(Schema.String),
+  datasets: Schema.Array(AuditDataset),
+  projects: Schema.Array(AuditProject),
+  status: StatusOk,
+  tenants: Schema.Array(AuditTenant),
+  users: Schema.Array(AuditUser)
+}
 /**
  * One page of audit events with the users, tenants, projects and datasets they refer to (the catalogue's
  * AuditQueryResponse, flattened next to `status`).
  */
-export const QueryAuditEventsResponse = Schema.StructWithRest(
-  Schema.Struct({
-    audit_events: Schema.Array(AuditEvent),
-    /** Cursor of the next page; null on the last page. */
-    continuation: Schema.optionalKey(Schema.NullOr(Schema.String)),
-    datasets: Schema.Array(AuditDataset),
-    projects: Schema.Array(AuditProject),
-    status: StatusOk,
-    tenants: Schema.Array(AuditTenant),
-    users: Schema.Array(AuditUser)
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface QueryAuditEventsResponse extends Schema.Struct.Type<typeof QueryAuditEventsResponseFields> {}
 /**
  * One page of audit events with the users, tenants, projects and datasets they refer to (the catalogue's
  * AuditQueryResponse, flattened next to `status`).
  */
-export type QueryAuditEventsResponse = typeof QueryAuditEventsResponse.Type
+export const QueryAuditEventsResponse: Schema.Codec<QueryAuditEventsResponse, Schema.Struct.Encoded<typeof QueryAuditEventsResponseFields>> =
+  openStruct(QueryAuditEventsResponseFields)

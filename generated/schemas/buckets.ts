@@ -5,115 +5,126 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { absentWhenNull, openStruct } from "./codecs.ts"
 import { StatusOk, Timestamp } from "./shared.ts"
 
+const BucketFields = {
+  created_at: Timestamp,
+  id: Schema.String,
+  name: Schema.String,
+  /** Project name. */
+  owner: Schema.String,
+  updated_at: Schema.optionalKey(Timestamp)
+}
 /** A bucket of raw emails. */
-export const Bucket = Schema.StructWithRest(
-  Schema.Struct({
-    created_at: Timestamp,
-    id: Schema.String,
-    name: Schema.String,
-    /** Project name. */
-    owner: Schema.String,
-    updated_at: Schema.optionalKey(Timestamp)
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface Bucket extends Schema.Struct.Type<typeof BucketFields> {}
 /** A bucket of raw emails. */
-export type Bucket = typeof Bucket.Type
+export const Bucket: Schema.Codec<Bucket, Schema.Struct.Encoded<typeof BucketFields>> = openStruct(BucketFields)
 
-export const BucketCountExact = Schema.StructWithRest(
-  Schema.Struct({ kind: Schema.Literal("exact"), value: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)) }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type BucketCountExact = typeof BucketCountExact.Type
+const BucketCountExactFields = {
+  kind: Schema.Literal("exact"),
+  value: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
+}
+export interface BucketCountExact extends Schema.Struct.Type<typeof BucketCountExactFields> {}
+export const BucketCountExact: Schema.Codec<BucketCountExact, Schema.Struct.Encoded<typeof BucketCountExactFields>> =
+  openStruct(BucketCountExactFields)
 
-export const BucketCountLowerBound = Schema.StructWithRest(
-  Schema.Struct({ kind: Schema.Literal("lower_bound"), value: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)) }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type BucketCountLowerBound = typeof BucketCountLowerBound.Type
+const BucketCountLowerBoundFields = {
+  kind: Schema.Literal("lower_bound"),
+  value: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
+}
+export interface BucketCountLowerBound extends Schema.Struct.Type<typeof BucketCountLowerBoundFields> {}
+export const BucketCountLowerBound: Schema.Codec<BucketCountLowerBound, Schema.Struct.Encoded<typeof BucketCountLowerBoundFields>> =
+  openStruct(BucketCountLowerBoundFields)
+
+const BucketCountOtherFields = { kind: Schema.String.check(Schema.isPattern(/^(?!(exact|lower_bound)$)/)) }
+/**
+ * A bucket count of a kind this description does not know yet: `kind` is anything but `exact`, `lower_bound`. Every
+ * field the server sent is kept.
+ */
+export interface BucketCountOther extends Schema.Struct.Type<typeof BucketCountOtherFields> {}
+/**
+ * A bucket count of a kind this description does not know yet: `kind` is anything but `exact`, `lower_bound`. Every
+ * field the server sent is kept.
+ */
+export const BucketCountOther: Schema.Codec<BucketCountOther, Schema.Struct.Encoded<typeof BucketCountOtherFields>> =
+  openStruct(BucketCountOtherFields)
 
 /** Number of emails, exact or a lower bound. */
-export const BucketCount = Schema.Union([BucketCountExact, BucketCountLowerBound]).pipe(Schema.toTaggedUnion("kind"))
+export const BucketCount = Schema.Union([BucketCountExact, BucketCountLowerBound, BucketCountOther])
 /** Number of emails, exact or a lower bound. */
 export type BucketCount = typeof BucketCount.Type
 
-export const BucketStatistics = Schema.StructWithRest(Schema.Struct({ count: BucketCount }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
-export type BucketStatistics = typeof BucketStatistics.Type
+const BucketStatisticsFields = { count: BucketCount }
+export interface BucketStatistics extends Schema.Struct.Type<typeof BucketStatisticsFields> {}
+export const BucketStatistics: Schema.Codec<BucketStatistics, Schema.Struct.Encoded<typeof BucketStatisticsFields>> =
+  openStruct(BucketStatisticsFields)
 
-export const CreateBucketResponse = Schema.StructWithRest(Schema.Struct({ bucket: Bucket, status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
-export type CreateBucketResponse = typeof CreateBucketResponse.Type
+const CreateBucketResponseFields = { bucket: Bucket, status: StatusOk }
+export interface CreateBucketResponse extends Schema.Struct.Type<typeof CreateBucketResponseFields> {}
+export const CreateBucketResponse: Schema.Codec<CreateBucketResponse, Schema.Struct.Encoded<typeof CreateBucketResponseFields>> =
+  openStruct(CreateBucketResponseFields)
 
+const DeleteBucketByIdResponseFields = { status: StatusOk }
 /** Success envelope without payload. */
-export const DeleteBucketByIdResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
+export interface DeleteBucketByIdResponse extends Schema.Struct.Type<typeof DeleteBucketByIdResponseFields> {}
 /** Success envelope without payload. */
-export type DeleteBucketByIdResponse = typeof DeleteBucketByIdResponse.Type
+export const DeleteBucketByIdResponse: Schema.Codec<DeleteBucketByIdResponse, Schema.Struct.Encoded<typeof DeleteBucketByIdResponseFields>> =
+  openStruct(DeleteBucketByIdResponseFields)
 
+const DeleteKeyedSyncStateResponseFields = { status: StatusOk }
 /** Success envelope without payload. */
-export const DeleteKeyedSyncStateResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
+export interface DeleteKeyedSyncStateResponse extends Schema.Struct.Type<typeof DeleteKeyedSyncStateResponseFields> {}
 /** Success envelope without payload. */
-export type DeleteKeyedSyncStateResponse = typeof DeleteKeyedSyncStateResponse.Type
+export const DeleteKeyedSyncStateResponse: Schema.Codec<DeleteKeyedSyncStateResponse, Schema.Struct.Encoded<typeof DeleteKeyedSyncStateResponseFields>> =
+  openStruct(DeleteKeyedSyncStateResponseFields)
 
-export const GetBucketByIdResponse = Schema.StructWithRest(Schema.Struct({ bucket: Bucket, status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
-export type GetBucketByIdResponse = typeof GetBucketByIdResponse.Type
+const GetBucketByIdResponseFields = { bucket: Bucket, status: StatusOk }
+export interface GetBucketByIdResponse extends Schema.Struct.Type<typeof GetBucketByIdResponseFields> {}
+export const GetBucketByIdResponse: Schema.Codec<GetBucketByIdResponse, Schema.Struct.Encoded<typeof GetBucketByIdResponseFields>> =
+  openStruct(GetBucketByIdResponseFields)
 
-export const GetBucketResponse = Schema.StructWithRest(Schema.Struct({ bucket: Bucket, status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
-export type GetBucketResponse = typeof GetBucketResponse.Type
+const GetBucketResponseFields = { bucket: Bucket, status: StatusOk }
+export interface GetBucketResponse extends Schema.Struct.Type<typeof GetBucketResponseFields> {}
+export const GetBucketResponse: Schema.Codec<GetBucketResponse, Schema.Struct.Encoded<typeof GetBucketResponseFields>> =
+  openStruct(GetBucketResponseFields)
 
-export const GetBucketStatisticsResponse = Schema.StructWithRest(
-  Schema.Struct({ statistics: BucketStatistics, status: StatusOk }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type GetBucketStatisticsResponse = typeof GetBucketStatisticsResponse.Type
+const GetBucketStatisticsResponseFields = { statistics: BucketStatistics, status: StatusOk }
+export interface GetBucketStatisticsResponse extends Schema.Struct.Type<typeof GetBucketStatisticsResponseFields> {}
+export const GetBucketStatisticsResponse: Schema.Codec<GetBucketStatisticsResponse, Schema.Struct.Encoded<typeof GetBucketStatisticsResponseFields>> =
+  openStruct(GetBucketStatisticsResponseFields)
 
+const KeyedSyncStateFields = {
+  folder_id: absentWhenNull(Schema.String),
+  folder_path: absentWhenNull(Schema.Array(Schema.String)),
+  last_synced_at: Timestamp,
+  mailbox_name: Schema.String,
+  status: Schema.Union([Schema.Literals(["IN_PROGRESS", "UP_TO_DATE"]), Schema.StringForLiteralAutocomplete]),
+  synced_until: absentWhenNull(Timestamp)
+}
 /** Sync state of one mailbox folder. */
-export const KeyedSyncState = Schema.StructWithRest(
-  Schema.Struct({
-    folder_id: Schema.optionalKey(Schema.NullOr(Schema.String)),
-    folder_path: Schema.optionalKey(Schema.NullOr(Schema.Array(Schema.String))),
-    last_synced_at: Timestamp,
-    mailbox_name: Schema.String,
-    status: Schema.Union([Schema.Literals(["IN_PROGRESS", "UP_TO_DATE"]), Schema.StringForLiteralAutocomplete]),
-    synced_until: Schema.optionalKey(Schema.NullOr(Timestamp))
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface KeyedSyncState extends Schema.Struct.Type<typeof KeyedSyncStateFields> {}
 /** Sync state of one mailbox folder. */
-export type KeyedSyncState = typeof KeyedSyncState.Type
+export const KeyedSyncState: Schema.Codec<KeyedSyncState, Schema.Struct.Encoded<typeof KeyedSyncStateFields>> =
+  openStruct(KeyedSyncStateFields)
 
-export const ListBucketsResponse = Schema.StructWithRest(
-  Schema.Struct({ buckets: Schema.Array(Bucket), status: StatusOk }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type ListBucketsResponse = typeof ListBucketsResponse.Type
+const ListBucketsResponseFields = { buckets: Schema.Array(Bucket), status: StatusOk }
+export interface ListBucketsResponse extends Schema.Struct.Type<typeof ListBucketsResponseFields> {}
+export const ListBucketsResponse: Schema.Codec<ListBucketsResponse, Schema.Struct.Encoded<typeof ListBucketsResponseFields>> =
+  openStruct(ListBucketsResponseFields)
 
 export const ListKeyedSyncStateIdsRequest = Schema.Struct({ mailbox_name: Schema.String })
 export type ListKeyedSyncStateIdsRequest = typeof ListKeyedSyncStateIdsRequest.Type
 
-export const ListKeyedSyncStateIdsResponse = Schema.StructWithRest(
-  Schema.Struct({ keyed_sync_state_ids: Schema.Array(Schema.String), status: StatusOk }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type ListKeyedSyncStateIdsResponse = typeof ListKeyedSyncStateIdsResponse.Type
+const ListKeyedSyncStateIdsResponseFields = { keyed_sync_state_ids: Schema.Array(Schema.String), status: StatusOk }
+export interface ListKeyedSyncStateIdsResponse extends Schema.Struct.Type<typeof ListKeyedSyncStateIdsResponseFields> {}
+export const ListKeyedSyncStateIdsResponse: Schema.Codec<ListKeyedSyncStateIdsResponse, Schema.Struct.Encoded<typeof ListKeyedSyncStateIdsResponseFields>> =
+  openStruct(ListKeyedSyncStateIdsResponseFields)
 
-export const ListKeyedSyncStatesResponse = Schema.StructWithRest(
-  Schema.Struct({ keyed_sync_states: Schema.Array(KeyedSyncState), status: StatusOk }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type ListKeyedSyncStatesResponse = typeof ListKeyedSyncStatesResponse.Type
+const ListKeyedSyncStatesResponseFields = { keyed_sync_states: Schema.Array(KeyedSyncState), status: StatusOk }
+export interface ListKeyedSyncStatesResponse extends Schema.Struct.Type<typeof ListKeyedSyncStatesResponseFields> {}
+export const ListKeyedSyncStatesResponse: Schema.Codec<ListKeyedSyncStatesResponse, Schema.Struct.Encoded<typeof ListKeyedSyncStatesResponseFields>> =
+  openStruct(ListKeyedSyncStatesResponseFields)
 
 /** A bucket to create. */
 export const NewBucket = Schema.Struct({

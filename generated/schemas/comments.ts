@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { absentWhenNull, emptyWhenAbsent, openStruct } from "./codecs.ts"
 import {
   AttachmentMetadata,
   Comment,
@@ -12,6 +13,7 @@ import {
   Message,
   NewAttachmentMetadata,
   NewMessage,
+  NewTimestamp,
   NewUserProperties,
   RawEmailDocument,
   StatusOk,
@@ -19,42 +21,41 @@ import {
   UserProperties
 } from "./shared.ts"
 
+const DeleteCommentsResponseFields = { status: StatusOk }
 /** Success envelope without payload. */
-export const DeleteCommentsResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
+export interface DeleteCommentsResponse extends Schema.Struct.Type<typeof DeleteCommentsResponseFields> {}
 /** Success envelope without payload. */
-export type DeleteCommentsResponse = typeof DeleteCommentsResponse.Type
+export const DeleteCommentsResponse: Schema.Codec<DeleteCommentsResponse, Schema.Struct.Encoded<typeof DeleteCommentsResponseFields>> =
+  openStruct(DeleteCommentsResponseFields)
 
+const DeleteMessagesResponseFields = { status: StatusOk }
 /** Success envelope without payload. */
-export const DeleteMessagesResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
+export interface DeleteMessagesResponse extends Schema.Struct.Type<typeof DeleteMessagesResponseFields> {}
 /** Success envelope without payload. */
-export type DeleteMessagesResponse = typeof DeleteMessagesResponse.Type
+export const DeleteMessagesResponse: Schema.Codec<DeleteMessagesResponse, Schema.Struct.Encoded<typeof DeleteMessagesResponseFields>> =
+  openStruct(DeleteMessagesResponseFields)
 
-export const GetCommentResponse = Schema.StructWithRest(Schema.Struct({ comment: Comment, status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
-export type GetCommentResponse = typeof GetCommentResponse.Type
+const GetCommentResponseFields = { comment: Comment, status: StatusOk }
+export interface GetCommentResponse extends Schema.Struct.Type<typeof GetCommentResponseFields> {}
+export const GetCommentResponse: Schema.Codec<GetCommentResponse, Schema.Struct.Encoded<typeof GetCommentResponseFields>> =
+  openStruct(GetCommentResponseFields)
 
+const InsertCommentsResponseFields = { status: StatusOk }
 /** Success envelope without payload. */
-export const InsertCommentsResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
+export interface InsertCommentsResponse extends Schema.Struct.Type<typeof InsertCommentsResponseFields> {}
 /** Success envelope without payload. */
-export type InsertCommentsResponse = typeof InsertCommentsResponse.Type
+export const InsertCommentsResponse: Schema.Codec<InsertCommentsResponse, Schema.Struct.Encoded<typeof InsertCommentsResponseFields>> =
+  openStruct(InsertCommentsResponseFields)
 
-export const ListCommentsResponse = Schema.StructWithRest(
-  Schema.Struct({
-    comments: Schema.Array(Comment),
-    /** Cursor of the next page; absent or null on the last page. */
-    continuation: Schema.optionalKey(Schema.NullOr(Schema.String)),
-    status: StatusOk
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type ListCommentsResponse = typeof ListCommentsResponse.Type
+const ListCommentsResponseFields = {
+  comments: Schema.Array(Comment),
+  /** Cursor of the next page; absent or null on the last page. */
+  continuation: absentWhenNull(Schema.String),
+  status: StatusOk
+}
+export interface ListCommentsResponse extends Schema.Struct.Type<typeof ListCommentsResponseFields> {}
+export const ListCommentsResponse: Schema.Codec<ListCommentsResponse, Schema.Struct.Encoded<typeof ListCommentsResponseFields>> =
+  openStruct(ListCommentsResponseFields)
 
 /**
  * A comment to upsert or insert. Updating `messages` discards the comment's assigned entities; assigned labels are
@@ -70,7 +71,7 @@ export const NewComment = Schema.Struct({
   messages: Schema.Array(NewMessage).check(Schema.isMaxLength(2048)),
   text_format: Schema.optionalKey(Schema.Literals(["markdown", "plain"])),
   thread_id: Schema.optionalKey(Schema.String),
-  timestamp: Timestamp,
+  timestamp: NewTimestamp,
   user_properties: Schema.optionalKey(NewUserProperties)
 })
 /**
@@ -84,36 +85,34 @@ export const InsertCommentsRequest = Schema.Struct({
 })
 export type InsertCommentsRequest = typeof InsertCommentsRequest.Type
 
+const ParsedCommentFields = {
+  attachments: Schema.optionalKey(Schema.Array(AttachmentMetadata)),
+  id: Schema.String,
+  messages: Schema.Array(Message),
+  thread_id: Schema.optionalKey(Schema.String),
+  timestamp: Timestamp,
+  user_properties: Schema.optionalKey(UserProperties)
+}
 /** A comment as the server parsed it from a raw email (the shape of a new comment). */
-export const ParsedComment = Schema.StructWithRest(
-  Schema.Struct({
-    attachments: Schema.optionalKey(Schema.Array(AttachmentMetadata)),
-    id: Schema.String,
-    messages: Schema.Array(Message),
-    thread_id: Schema.optionalKey(Schema.String),
-    timestamp: Timestamp,
-    user_properties: Schema.optionalKey(UserProperties)
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface ParsedComment extends Schema.Struct.Type<typeof ParsedCommentFields> {}
 /** A comment as the server parsed it from a raw email (the shape of a new comment). */
-export type ParsedComment = typeof ParsedComment.Type
+export const ParsedComment: Schema.Codec<ParsedComment, Schema.Struct.Encoded<typeof ParsedCommentFields>> =
+  openStruct(ParsedCommentFields)
 
 export const SyncCommentsRequest = Schema.Struct({
   comments: Schema.Array(NewComment).check(Schema.isMaxLength(16384))
 })
 export type SyncCommentsRequest = typeof SyncCommentsRequest.Type
 
-export const SyncCommentsResponse = Schema.StructWithRest(
-  Schema.Struct({
-    new: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
-    status: StatusOk,
-    unchanged: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
-    updated: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type SyncCommentsResponse = typeof SyncCommentsResponse.Type
+const SyncCommentsResponseFields = {
+  new: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+  status: StatusOk,
+  unchanged: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+  updated: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
+}
+export interface SyncCommentsResponse extends Schema.Struct.Type<typeof SyncCommentsResponseFields> {}
+export const SyncCommentsResponse: Schema.Codec<SyncCommentsResponse, Schema.Struct.Encoded<typeof SyncCommentsResponseFields>> =
+  openStruct(SyncCommentsResponseFields)
 
 export const SyncRawEmailsRequest = Schema.Struct({
   /** The schema allows 16384 documents; the docs describe the limit as "at most 4096". */
@@ -127,18 +126,17 @@ export const SyncRawEmailsRequest = Schema.Struct({
 })
 export type SyncRawEmailsRequest = typeof SyncRawEmailsRequest.Type
 
-export const SyncRawEmailsResponse = Schema.StructWithRest(
-  Schema.Struct({
-    /** The parsed comments, when `include_comments` was true. */
-    comments: Schema.optionalKey(Schema.Array(ParsedComment)),
-    new: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
-    status: StatusOk,
-    unchanged: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
-    updated: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type SyncRawEmailsResponse = typeof SyncRawEmailsResponse.Type
+const SyncRawEmailsResponseFields = {
+  /** The parsed comments, when `include_comments` was true. */
+  comments: emptyWhenAbsent(Schema.Array(ParsedComment), "array"),
+  new: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+  status: StatusOk,
+  unchanged: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+  updated: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
+}
+export interface SyncRawEmailsResponse extends Schema.Struct.Type<typeof SyncRawEmailsResponseFields> {}
+export const SyncRawEmailsResponse: Schema.Codec<SyncRawEmailsResponse, Schema.Struct.Encoded<typeof SyncRawEmailsResponseFields>> =
+  openStruct(SyncRawEmailsResponseFields)
 
 export const UploadCommentAudioRequest = Schema.Struct({
   /** The audio file. */
@@ -146,9 +144,9 @@ export const UploadCommentAudioRequest = Schema.Struct({
 })
 export type UploadCommentAudioRequest = typeof UploadCommentAudioRequest.Type
 
+const UploadCommentAudioResponseFields = { status: StatusOk }
 /** Success envelope without payload. */
-export const UploadCommentAudioResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
+export interface UploadCommentAudioResponse extends Schema.Struct.Type<typeof UploadCommentAudioResponseFields> {}
 /** Success envelope without payload. */
-export type UploadCommentAudioResponse = typeof UploadCommentAudioResponse.Type
+export const UploadCommentAudioResponse: Schema.Codec<UploadCommentAudioResponse, Schema.Struct.Encoded<typeof UploadCommentAudioResponseFields>> =
+  openStruct(UploadCommentAudioResponseFields)

@@ -5,66 +5,64 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { absentWhenNull, openStruct } from "./codecs.ts"
 import { AnnotatedComment, CommentFilter, Dataset, NewLabelDef, Statistics, StatusOk } from "./shared.ts"
 
-export const CreateDatasetResponse = Schema.StructWithRest(Schema.Struct({ dataset: Dataset, status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
-export type CreateDatasetResponse = typeof CreateDatasetResponse.Type
+const CreateDatasetResponseFields = { dataset: Dataset, status: StatusOk }
+export interface CreateDatasetResponse extends Schema.Struct.Type<typeof CreateDatasetResponseFields> {}
+export const CreateDatasetResponse: Schema.Codec<CreateDatasetResponse, Schema.Struct.Encoded<typeof CreateDatasetResponseFields>> =
+  openStruct(CreateDatasetResponseFields)
 
+const DeleteDatasetByIdResponseFields = { status: StatusOk }
 /** Success envelope without payload. */
-export const DeleteDatasetByIdResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
+export interface DeleteDatasetByIdResponse extends Schema.Struct.Type<typeof DeleteDatasetByIdResponseFields> {}
 /** Success envelope without payload. */
-export type DeleteDatasetByIdResponse = typeof DeleteDatasetByIdResponse.Type
+export const DeleteDatasetByIdResponse: Schema.Codec<DeleteDatasetByIdResponse, Schema.Struct.Encoded<typeof DeleteDatasetByIdResponseFields>> =
+  openStruct(DeleteDatasetByIdResponseFields)
 
+const DeleteDatasetResponseFields = { status: StatusOk }
 /** Success envelope without payload. */
-export const DeleteDatasetResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
+export interface DeleteDatasetResponse extends Schema.Struct.Type<typeof DeleteDatasetResponseFields> {}
 /** Success envelope without payload. */
-export type DeleteDatasetResponse = typeof DeleteDatasetResponse.Type
+export const DeleteDatasetResponse: Schema.Codec<DeleteDatasetResponse, Schema.Struct.Encoded<typeof DeleteDatasetResponseFields>> =
+  openStruct(DeleteDatasetResponseFields)
 
 /** Export options. Not captured in the catalogue, so any JSON value is accepted. */
 export const ExportDatasetRequest = Schema.Json
 /** Export options. Not captured in the catalogue, so any JSON value is accepted. */
 export type ExportDatasetRequest = typeof ExportDatasetRequest.Type
 
+const ExportDatasetResponseFields = { status: StatusOk }
 /** Export result. Not captured in the catalogue beyond `status`; other fields are kept as-is. */
-export const ExportDatasetResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
+export interface ExportDatasetResponse extends Schema.Struct.Type<typeof ExportDatasetResponseFields> {}
 /** Export result. Not captured in the catalogue beyond `status`; other fields are kept as-is. */
-export type ExportDatasetResponse = typeof ExportDatasetResponse.Type
+export const ExportDatasetResponse: Schema.Codec<ExportDatasetResponse, Schema.Struct.Encoded<typeof ExportDatasetResponseFields>> =
+  openStruct(ExportDatasetResponseFields)
 
-export const GetDatasetByIdResponse = Schema.StructWithRest(Schema.Struct({ dataset: Dataset, status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
-export type GetDatasetByIdResponse = typeof GetDatasetByIdResponse.Type
+const GetDatasetByIdResponseFields = { dataset: Dataset, status: StatusOk }
+export interface GetDatasetByIdResponse extends Schema.Struct.Type<typeof GetDatasetByIdResponseFields> {}
+export const GetDatasetByIdResponse: Schema.Codec<GetDatasetByIdResponse, Schema.Struct.Encoded<typeof GetDatasetByIdResponseFields>> =
+  openStruct(GetDatasetByIdResponseFields)
 
-export const GetDatasetResponse = Schema.StructWithRest(Schema.Struct({ dataset: Dataset, status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
-export type GetDatasetResponse = typeof GetDatasetResponse.Type
+const GetDatasetResponseFields = { dataset: Dataset, status: StatusOk }
+export interface GetDatasetResponse extends Schema.Struct.Type<typeof GetDatasetResponseFields> {}
+export const GetDatasetResponse: Schema.Codec<GetDatasetResponse, Schema.Struct.Encoded<typeof GetDatasetResponseFields>> =
+  openStruct(GetDatasetResponseFields)
 
-export const GetDatasetStatisticsResponse = Schema.StructWithRest(
-  Schema.Struct({ statistics: Statistics, status: StatusOk }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type GetDatasetStatisticsResponse = typeof GetDatasetStatisticsResponse.Type
+const GetDatasetStatisticsResponseFields = { statistics: Statistics, status: StatusOk }
+export interface GetDatasetStatisticsResponse extends Schema.Struct.Type<typeof GetDatasetStatisticsResponseFields> {}
+export const GetDatasetStatisticsResponse: Schema.Codec<GetDatasetStatisticsResponse, Schema.Struct.Encoded<typeof GetDatasetStatisticsResponseFields>> =
+  openStruct(GetDatasetStatisticsResponseFields)
 
-export const ListDatasetsResponse = Schema.StructWithRest(
-  Schema.Struct({ datasets: Schema.Array(Dataset), status: StatusOk }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type ListDatasetsResponse = typeof ListDatasetsResponse.Type
+const ListDatasetsResponseFields = { datasets: Schema.Array(Dataset), status: StatusOk }
+export interface ListDatasetsResponse extends Schema.Struct.Type<typeof ListDatasetsResponseFields> {}
+export const ListDatasetsResponse: Schema.Codec<ListDatasetsResponse, Schema.Struct.Encoded<typeof ListDatasetsResponseFields>> =
+  openStruct(ListDatasetsResponseFields)
 
-export const ListProjectDatasetsResponse = Schema.StructWithRest(
-  Schema.Struct({ datasets: Schema.Array(Dataset), status: StatusOk }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type ListProjectDatasetsResponse = typeof ListProjectDatasetsResponse.Type
+const ListProjectDatasetsResponseFields = { datasets: Schema.Array(Dataset), status: StatusOk }
+export interface ListProjectDatasetsResponse extends Schema.Struct.Type<typeof ListProjectDatasetsResponseFields> {}
+export const ListProjectDatasetsResponse: Schema.Codec<ListProjectDatasetsResponse, Schema.Struct.Encoded<typeof ListProjectDatasetsResponseFields>> =
+  openStruct(ListProjectDatasetsResponseFields)
 
 /** Internal dataset feature flag. */
 export const NewDatasetFlag = Schema.Literals(["gpt4", "external_moon_llm", "qos", "zero_shot_labels", "ixp"])
@@ -94,7 +92,7 @@ export type NewEntityRegex = typeof NewEntityRegex.Type
 /** Rules that shape the extraction of an entity. */
 export const NewEntityRules = Schema.Struct({
   choices: Schema.optionalKey(Schema.Array(NewEntityChoice)),
-  regex: Schema.optionalKey(NewEntityRegex),
+  regex: Schema.optionalKey(Schema.NullOr(NewEntityRegex)),
   suppressors: Schema.optionalKey(
     Schema.Array(Schema.String.check(Schema.isMaxCodePoints(128))).check(Schema.isMaxLength(128))
   )
@@ -213,14 +211,17 @@ export const NewModelConfig = Schema.Union([NewModelConfigCm, NewModelConfigDocP
 export type NewModelConfig = typeof NewModelConfig.Type
 
 /** Model family of a new dataset (`english` is the default). */
-export const NewModelFamily = Schema.Literals([
-  "english",
-  "english-dev",
-  "random",
-  "german",
-  "german-dev",
-  "transformer-english",
-  "transformer-xlm"
+export const NewModelFamily = Schema.Union([
+  Schema.Literals([
+    "english",
+    "english-dev",
+    "random",
+    "german",
+    "german-dev",
+    "transformer-english",
+    "transformer-xlm"
+  ]),
+  Schema.StringForLiteralAutocomplete
 ])
 /** Model family of a new dataset (`english` is the default). */
 export type NewModelFamily = typeof NewModelFamily.Type
@@ -253,22 +254,21 @@ export type CreateDatasetRequest = typeof CreateDatasetRequest.Type
 /** Matches when the attribute is within the bounds. */
 export const NumberRangeFilter = Schema.Struct({
   kind: Schema.Literal("number_range"),
-  maximum: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))),
-  minimum: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)))
+  maximum: Schema.optionalKey(Schema.NullOr(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)))),
+  minimum: Schema.optionalKey(Schema.NullOr(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))))
 })
 /** Matches when the attribute is within the bounds. */
 export type NumberRangeFilter = typeof NumberRangeFilter.Type
 
-export const QueryDatasetResponse = Schema.StructWithRest(
-  Schema.Struct({
-    /** Cursor of the next page; absent or null on the last page. */
-    continuation: Schema.optionalKey(Schema.NullOr(Schema.String)),
-    results: Schema.Array(AnnotatedComment),
-    status: StatusOk
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type QueryDatasetResponse = typeof QueryDatasetResponse.Type
+const QueryDatasetResponseFields = {
+  /** Cursor of the next page; absent or null on the last page. */
+  continuation: absentWhenNull(Schema.String),
+  results: Schema.Array(AnnotatedComment),
+  status: StatusOk
+}
+export interface QueryDatasetResponse extends Schema.Struct.Type<typeof QueryDatasetResponseFields> {}
+export const QueryDatasetResponse: Schema.Codec<QueryDatasetResponse, Schema.Struct.Encoded<typeof QueryDatasetResponseFields>> =
+  openStruct(QueryDatasetResponseFields)
 
 /** By probability of a label. */
 export const QueryOrderByLabel = Schema.Struct({ kind: Schema.Literal("by_label"), label: Schema.String })
@@ -303,16 +303,15 @@ export const QueryRecentCommentsRequest = Schema.Struct({
 })
 export type QueryRecentCommentsRequest = typeof QueryRecentCommentsRequest.Type
 
-export const QueryRecentCommentsResponse = Schema.StructWithRest(
-  Schema.Struct({
-    /** Cursor of the next page; absent or null on the last page. */
-    continuation: Schema.optionalKey(Schema.NullOr(Schema.String)),
-    results: Schema.Array(AnnotatedComment),
-    status: StatusOk
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type QueryRecentCommentsResponse = typeof QueryRecentCommentsResponse.Type
+const QueryRecentCommentsResponseFields = {
+  /** Cursor of the next page; absent or null on the last page. */
+  continuation: absentWhenNull(Schema.String),
+  results: Schema.Array(AnnotatedComment),
+  status: StatusOk
+}
+export interface QueryRecentCommentsResponse extends Schema.Struct.Type<typeof QueryRecentCommentsResponseFields> {}
+export const QueryRecentCommentsResponse: Schema.Codec<QueryRecentCommentsResponse, Schema.Struct.Encoded<typeof QueryRecentCommentsResponseFields>> =
+  openStruct(QueryRecentCommentsResponseFields)
 
 /** Matches when the attribute has any of the values. */
 export const StringAnyOfFilter = Schema.Struct({
@@ -361,36 +360,24 @@ export const QueryDatasetRequest = Schema.Struct({
 })
 export type QueryDatasetRequest = typeof QueryDatasetRequest.Type
 
+const SummaryFields = {
+  user_properties: openStruct({
+    number: Schema.Array(openStruct({ full_name: Schema.String })),
+    string: Schema.Array(openStruct({
+      full_name: Schema.String,
+      values: Schema.Array(openStruct({ value: Schema.String }))
+    }))
+  })
+}
 /** The user properties seen on the matching comments. */
-export const Summary = Schema.StructWithRest(
-  Schema.Struct({
-    user_properties: Schema.StructWithRest(
-      Schema.Struct({
-        number: Schema.Array(Schema.StructWithRest(Schema.Struct({ full_name: Schema.String }), [
-          Schema.Record(Schema.String, Schema.Json)
-        ])),
-        string: Schema.Array(Schema.StructWithRest(
-          Schema.Struct({
-            full_name: Schema.String,
-            values: Schema.Array(Schema.StructWithRest(Schema.Struct({ value: Schema.String }), [
-              Schema.Record(Schema.String, Schema.Json)
-            ]))
-          }),
-          [Schema.Record(Schema.String, Schema.Json)]
-        ))
-      }),
-      [Schema.Record(Schema.String, Schema.Json)]
-    )
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface Summary extends Schema.Struct.Type<typeof SummaryFields> {}
 /** The user properties seen on the matching comments. */
-export type Summary = typeof Summary.Type
+export const Summary: Schema.Codec<Summary, Schema.Struct.Encoded<typeof SummaryFields>> = openStruct(SummaryFields)
 
-export const GetDatasetSummaryResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk, summary: Summary }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
-export type GetDatasetSummaryResponse = typeof GetDatasetSummaryResponse.Type
+const GetDatasetSummaryResponseFields = { status: StatusOk, summary: Summary }
+export interface GetDatasetSummaryResponse extends Schema.Struct.Type<typeof GetDatasetSummaryResponseFields> {}
+export const GetDatasetSummaryResponse: Schema.Codec<GetDatasetSummaryResponse, Schema.Struct.Encoded<typeof GetDatasetSummaryResponseFields>> =
+  openStruct(GetDatasetSummaryResponseFields)
 
 /** Fields to overwrite on a dataset. */
 export const UpdateDataset = Schema.Struct({
@@ -408,7 +395,7 @@ export type UpdateDataset = typeof UpdateDataset.Type
 export const UpdateDatasetRequest = Schema.Struct({ dataset: UpdateDataset })
 export type UpdateDatasetRequest = typeof UpdateDatasetRequest.Type
 
-export const UpdateDatasetResponse = Schema.StructWithRest(Schema.Struct({ dataset: Dataset, status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
-export type UpdateDatasetResponse = typeof UpdateDatasetResponse.Type
+const UpdateDatasetResponseFields = { dataset: Dataset, status: StatusOk }
+export interface UpdateDatasetResponse extends Schema.Struct.Type<typeof UpdateDatasetResponseFields> {}
+export const UpdateDatasetResponse: Schema.Codec<UpdateDatasetResponse, Schema.Struct.Encoded<typeof UpdateDatasetResponseFields>> =
+  openStruct(UpdateDatasetResponseFields)

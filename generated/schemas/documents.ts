@@ -5,12 +5,13 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { openStruct } from "./codecs.ts"
 import { Dataset, StatusOk } from "./shared.ts"
 
-export const CreateIxpDatasetResponse = Schema.StructWithRest(Schema.Struct({ dataset: Dataset, status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
-export type CreateIxpDatasetResponse = typeof CreateIxpDatasetResponse.Type
+const CreateIxpDatasetResponseFields = { dataset: Dataset, status: StatusOk }
+export interface CreateIxpDatasetResponse extends Schema.Struct.Type<typeof CreateIxpDatasetResponseFields> {}
+export const CreateIxpDatasetResponse: Schema.Codec<CreateIxpDatasetResponse, Schema.Struct.Encoded<typeof CreateIxpDatasetResponseFields>> =
+  openStruct(CreateIxpDatasetResponseFields)
 
 export const NewIxpDataset = Schema.Struct({ name: Schema.String.check(Schema.isPattern(/^[A-Za-z0-9_-]{1,256}$/)) })
 export type NewIxpDataset = typeof NewIxpDataset.Type
@@ -24,12 +25,11 @@ export const UploadDocumentRequest = Schema.Struct({
 })
 export type UploadDocumentRequest = typeof UploadDocumentRequest.Type
 
-export const UploadDocumentResponse = Schema.StructWithRest(
-  Schema.Struct({
-    /** Id of the comment created for the document. */
-    comment_id: Schema.String,
-    status: StatusOk
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type UploadDocumentResponse = typeof UploadDocumentResponse.Type
+const UploadDocumentResponseFields = {
+  /** Id of the comment created for the document. */
+  comment_id: Schema.String,
+  status: StatusOk
+}
+export interface UploadDocumentResponse extends Schema.Struct.Type<typeof UploadDocumentResponseFields> {}
+export const UploadDocumentResponse: Schema.Codec<UploadDocumentResponse, Schema.Struct.Encoded<typeof UploadDocumentResponseFields>> =
+  openStruct(UploadDocumentResponseFields)

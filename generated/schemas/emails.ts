@@ -5,58 +5,55 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
-import { AttachmentMetadata, NewAttachmentMetadata, StatusOk, Timestamp } from "./shared.ts"
+import { absentWhenNull, openStruct } from "./codecs.ts"
+import { AttachmentMetadata, NewAttachmentMetadata, NewTimestamp, StatusOk, Timestamp } from "./shared.ts"
 
+const AddEmailsResponseFields = { status: StatusOk }
 /** Success envelope without payload. */
-export const AddEmailsResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
+export interface AddEmailsResponse extends Schema.Struct.Type<typeof AddEmailsResponseFields> {}
 /** Success envelope without payload. */
-export type AddEmailsResponse = typeof AddEmailsResponse.Type
+export const AddEmailsResponse: Schema.Codec<AddEmailsResponse, Schema.Struct.Encoded<typeof AddEmailsResponseFields>> =
+  openStruct(AddEmailsResponseFields)
 
+const EmailMetadataFields = {
+  categories: absentWhenNull(Schema.Array(Schema.String)),
+  conversation_id: absentWhenNull(Schema.String),
+  conversation_topic: absentWhenNull(Schema.String),
+  /** Folder path. */
+  folder: absentWhenNull(Schema.Array(Schema.String)),
+  has_attachments: absentWhenNull(Schema.Boolean),
+  importance: absentWhenNull(Schema.String),
+  is_read: absentWhenNull(Schema.Boolean),
+  received_at: absentWhenNull(Schema.String),
+  sensitivity: absentWhenNull(Schema.String),
+  size: absentWhenNull(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)))
+}
 /** Mailbox metadata of an email. */
-export const EmailMetadata = Schema.StructWithRest(
-  Schema.Struct({
-    categories: Schema.optionalKey(Schema.Array(Schema.String)),
-    conversation_id: Schema.optionalKey(Schema.String),
-    conversation_topic: Schema.optionalKey(Schema.String),
-    /** Folder path. */
-    folder: Schema.optionalKey(Schema.Array(Schema.String)),
-    has_attachments: Schema.optionalKey(Schema.Boolean),
-    importance: Schema.optionalKey(Schema.String),
-    is_read: Schema.optionalKey(Schema.Boolean),
-    received_at: Schema.optionalKey(Schema.String),
-    sensitivity: Schema.optionalKey(Schema.String),
-    size: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)))
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface EmailMetadata extends Schema.Struct.Type<typeof EmailMetadataFields> {}
 /** Mailbox metadata of an email. */
-export type EmailMetadata = typeof EmailMetadata.Type
+export const EmailMetadata: Schema.Codec<EmailMetadata, Schema.Struct.Encoded<typeof EmailMetadataFields>> =
+  openStruct(EmailMetadataFields)
 
+const EmailFields = {
+  attachments: Schema.Array(AttachmentMetadata),
+  created_at: absentWhenNull(Timestamp),
+  id: Schema.String,
+  mailbox: Schema.String,
+  metadata: absentWhenNull(EmailMetadata),
+  /** The raw RFC 822 / MIME message. */
+  mime_content: Schema.String,
+  timestamp: Timestamp,
+  updated_at: absentWhenNull(Timestamp)
+}
 /** A raw email stored in a bucket. */
-export const Email = Schema.StructWithRest(
-  Schema.Struct({
-    attachments: Schema.Array(AttachmentMetadata),
-    created_at: Schema.optionalKey(Schema.NullOr(Timestamp)),
-    id: Schema.String,
-    mailbox: Schema.String,
-    metadata: Schema.optionalKey(Schema.NullOr(EmailMetadata)),
-    /** The raw RFC 822 / MIME message. */
-    mime_content: Schema.String,
-    timestamp: Timestamp,
-    updated_at: Schema.optionalKey(Schema.NullOr(Timestamp))
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface Email extends Schema.Struct.Type<typeof EmailFields> {}
 /** A raw email stored in a bucket. */
-export type Email = typeof Email.Type
+export const Email: Schema.Codec<Email, Schema.Struct.Encoded<typeof EmailFields>> = openStruct(EmailFields)
 
-export const GetEmailsResponse = Schema.StructWithRest(
-  Schema.Struct({ emails: Schema.Array(Email), status: StatusOk }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type GetEmailsResponse = typeof GetEmailsResponse.Type
+const GetEmailsResponseFields = { emails: Schema.Array(Email), status: StatusOk }
+export interface GetEmailsResponse extends Schema.Struct.Type<typeof GetEmailsResponseFields> {}
+export const GetEmailsResponse: Schema.Codec<GetEmailsResponse, Schema.Struct.Encoded<typeof GetEmailsResponseFields>> =
+  openStruct(GetEmailsResponseFields)
 
 export const ListEmailsRequest = Schema.Struct({
   /** The `continuation` of the previous page. */
@@ -66,16 +63,15 @@ export const ListEmailsRequest = Schema.Struct({
 })
 export type ListEmailsRequest = typeof ListEmailsRequest.Type
 
-export const ListEmailsResponse = Schema.StructWithRest(
-  Schema.Struct({
-    /** Cursor of the next page; absent or null on the last page. */
-    continuation: Schema.optionalKey(Schema.NullOr(Schema.String)),
-    emails: Schema.Array(Email),
-    status: StatusOk
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type ListEmailsResponse = typeof ListEmailsResponse.Type
+const ListEmailsResponseFields = {
+  /** Cursor of the next page; absent or null on the last page. */
+  continuation: absentWhenNull(Schema.String),
+  emails: Schema.Array(Email),
+  status: StatusOk
+}
+export interface ListEmailsResponse extends Schema.Struct.Type<typeof ListEmailsResponseFields> {}
+export const ListEmailsResponse: Schema.Codec<ListEmailsResponse, Schema.Struct.Encoded<typeof ListEmailsResponseFields>> =
+  openStruct(ListEmailsResponseFields)
 
 /** Mailbox metadata of an email; all optional. */
 export const NewEmailMetadata = Schema.Struct({
@@ -102,7 +98,7 @@ export const NewEmail = Schema.Struct({
   metadata: Schema.optionalKey(NewEmailMetadata),
   /** The raw RFC 822 / MIME message. */
   mime_content: Schema.String,
-  timestamp: Timestamp
+  timestamp: NewTimestamp
 })
 /** A raw email to add to a bucket. */
 export type NewEmail = typeof NewEmail.Type

@@ -5,119 +5,142 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
-import { StatusOk, Timestamp } from "./shared.ts"
+import { absentWhenNull, openStruct } from "./codecs.ts"
+import { NewTimestamp, StatusOk, Timestamp } from "./shared.ts"
 
+const BucketSpecificationFields = { name: Schema.String, project_name: Schema.String, title: Schema.String }
 /** The bucket a mailbox syncs into. */
-export const BucketSpecification = Schema.StructWithRest(
-  Schema.Struct({ name: Schema.String, project_name: Schema.String, title: Schema.String }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface BucketSpecification extends Schema.Struct.Type<typeof BucketSpecificationFields> {}
 /** The bucket a mailbox syncs into. */
-export type BucketSpecification = typeof BucketSpecification.Type
+export const BucketSpecification: Schema.Codec<BucketSpecification, Schema.Struct.Encoded<typeof BucketSpecificationFields>> =
+  openStruct(BucketSpecificationFields)
 
-/** A custom Azure application. */
-export const IntegrationCustomApplication = Schema.StructWithRest(
-  Schema.Struct({ client_id: Schema.String, kind: Schema.Literal("custom"), tenant_id: Schema.String }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-/** A custom Azure application. */
-export type IntegrationCustomApplication = typeof IntegrationCustomApplication.Type
+const IntegrationAccessOtherFields = { kind: Schema.String.check(Schema.isPattern(/^(?!(user_access)$)/)) }
+/**
+ * A integration access of a kind this description does not know yet: `kind` is anything but `user_access`. Every field
+ * the server sent is kept.
+ */
+export interface IntegrationAccessOther extends Schema.Struct.Type<typeof IntegrationAccessOtherFields> {}
+/**
+ * A integration access of a kind this description does not know yet: `kind` is anything but `user_access`. Every field
+ * the server sent is kept.
+ */
+export const IntegrationAccessOther: Schema.Codec<IntegrationAccessOther, Schema.Struct.Encoded<typeof IntegrationAccessOtherFields>> =
+  openStruct(IntegrationAccessOtherFields)
 
-export const IntegrationApplication = Schema.Union([IntegrationCustomApplication]).pipe(Schema.toTaggedUnion("kind"))
+const IntegrationApplicationOtherFields = { kind: Schema.String.check(Schema.isPattern(/^(?!(custom)$)/)) }
+/**
+ * A integration application of a kind this description does not know yet: `kind` is anything but `custom`. Every field
+ * the server sent is kept.
+ */
+export interface IntegrationApplicationOther extends Schema.Struct.Type<typeof IntegrationApplicationOtherFields> {}
+/**
+ * A integration application of a kind this description does not know yet: `kind` is anything but `custom`. Every field
+ * the server sent is kept.
+ */
+export const IntegrationApplicationOther: Schema.Codec<IntegrationApplicationOther, Schema.Struct.Encoded<typeof IntegrationApplicationOtherFields>> =
+  openStruct(IntegrationApplicationOtherFields)
+
+const IntegrationCustomApplicationFields = {
+  client_id: Schema.String,
+  kind: Schema.Literal("custom"),
+  tenant_id: Schema.String
+}
+/** A custom Azure application. */
+export interface IntegrationCustomApplication extends Schema.Struct.Type<typeof IntegrationCustomApplicationFields> {}
+/** A custom Azure application. */
+export const IntegrationCustomApplication: Schema.Codec<IntegrationCustomApplication, Schema.Struct.Encoded<typeof IntegrationCustomApplicationFields>> =
+  openStruct(IntegrationCustomApplicationFields)
+
+export const IntegrationApplication = Schema.Union([IntegrationCustomApplication, IntegrationApplicationOther])
 export type IntegrationApplication = typeof IntegrationApplication.Type
 
+const IntegrationUserAccessFields = { kind: Schema.Literal("user_access"), username: Schema.String }
 /** Access as a user. */
-export const IntegrationUserAccess = Schema.StructWithRest(
-  Schema.Struct({ kind: Schema.Literal("user_access"), username: Schema.String }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface IntegrationUserAccess extends Schema.Struct.Type<typeof IntegrationUserAccessFields> {}
 /** Access as a user. */
-export type IntegrationUserAccess = typeof IntegrationUserAccess.Type
+export const IntegrationUserAccess: Schema.Codec<IntegrationUserAccess, Schema.Struct.Encoded<typeof IntegrationUserAccessFields>> =
+  openStruct(IntegrationUserAccessFields)
 
-export const IntegrationAccess = Schema.Union([IntegrationUserAccess]).pipe(Schema.toTaggedUnion("kind"))
+export const IntegrationAccess = Schema.Union([IntegrationUserAccess, IntegrationAccessOther])
 export type IntegrationAccess = typeof IntegrationAccess.Type
 
+const IntegrationConnectionFields = {
+  access: IntegrationAccess,
+  application: IntegrationApplication,
+  build_version: absentWhenNull(Schema.String),
+  ews_endpoint: absentWhenNull(Schema.String)
+}
 /** How the integration connects to Exchange. */
-export const IntegrationConnection = Schema.StructWithRest(
-  Schema.Struct({
-    access: IntegrationAccess,
-    application: IntegrationApplication,
-    build_version: Schema.optionalKey(Schema.String),
-    ews_endpoint: Schema.optionalKey(Schema.String)
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface IntegrationConnection extends Schema.Struct.Type<typeof IntegrationConnectionFields> {}
 /** How the integration connects to Exchange. */
-export type IntegrationConnection = typeof IntegrationConnection.Type
+export const IntegrationConnection: Schema.Codec<IntegrationConnection, Schema.Struct.Encoded<typeof IntegrationConnectionFields>> =
+  openStruct(IntegrationConnectionFields)
 
+const MailboxFields = {
+  bucket_specification: BucketSpecification,
+  disabled_reason: absentWhenNull(Schema.String),
+  email: Schema.String,
+  enabled: Schema.Boolean,
+  /** Folder paths. */
+  folder_allowlist: absentWhenNull(Schema.Array(Schema.Array(Schema.String))),
+  /** Folder paths. */
+  folder_denylist: absentWhenNull(Schema.Array(Schema.Array(Schema.String))),
+  participant_allowlist: absentWhenNull(Schema.Array(Schema.String)),
+  participant_denylist: absentWhenNull(Schema.Array(Schema.String)),
+  participant_domain_allowlist: absentWhenNull(Schema.Array(Schema.String)),
+  participant_domain_denylist: absentWhenNull(Schema.Array(Schema.String)),
+  start_timestamp: absentWhenNull(Timestamp)
+}
 /** A mailbox synced by an integration, and the bucket it syncs into. */
-export const Mailbox = Schema.StructWithRest(
-  Schema.Struct({
-    bucket_specification: BucketSpecification,
-    disabled_reason: Schema.optionalKey(Schema.NullOr(Schema.String)),
-    email: Schema.String,
-    enabled: Schema.Boolean,
-    /** Folder paths. */
-    folder_allowlist: Schema.optionalKey(Schema.Array(Schema.Array(Schema.String))),
-    /** Folder paths. */
-    folder_denylist: Schema.optionalKey(Schema.Array(Schema.Array(Schema.String))),
-    participant_allowlist: Schema.optionalKey(Schema.Array(Schema.String)),
-    participant_denylist: Schema.optionalKey(Schema.Array(Schema.String)),
-    participant_domain_allowlist: Schema.optionalKey(Schema.Array(Schema.String)),
-    participant_domain_denylist: Schema.optionalKey(Schema.Array(Schema.String)),
-    start_timestamp: Schema.optionalKey(Timestamp)
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface Mailbox extends Schema.Struct.Type<typeof MailboxFields> {}
 /** A mailbox synced by an integration, and the bucket it syncs into. */
-export type Mailbox = typeof Mailbox.Type
+export const Mailbox: Schema.Codec<Mailbox, Schema.Struct.Encoded<typeof MailboxFields>> = openStruct(MailboxFields)
 
-export const IntegrationConfiguration = Schema.StructWithRest(
-  Schema.Struct({ connection: Schema.optionalKey(IntegrationConnection), mailboxes: Schema.Array(Mailbox) }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type IntegrationConfiguration = typeof IntegrationConfiguration.Type
+const IntegrationConfigurationFields = {
+  connection: absentWhenNull(IntegrationConnection),
+  mailboxes: Schema.Array(Mailbox)
+}
+export interface IntegrationConfiguration extends Schema.Struct.Type<typeof IntegrationConfigurationFields> {}
+export const IntegrationConfiguration: Schema.Codec<IntegrationConfiguration, Schema.Struct.Encoded<typeof IntegrationConfigurationFields>> =
+  openStruct(IntegrationConfigurationFields)
 
+const IntegrationFields = {
+  configuration: IntegrationConfiguration,
+  created_at: Timestamp,
+  disabled_reason: absentWhenNull(Schema.Union([
+    Schema.Literals(["user", "quota", "sync_error"]),
+    Schema.StringForLiteralAutocomplete
+  ])),
+  enabled: Schema.Boolean,
+  id: Schema.String,
+  name: Schema.String,
+  /** Project name. */
+  owner: Schema.String,
+  title: Schema.String,
+  type: Schema.Union([Schema.Literal("exchange_online"), Schema.StringForLiteralAutocomplete]),
+  updated_at: Timestamp
+}
 /** An Exchange email integration. */
-export const Integration = Schema.StructWithRest(
-  Schema.Struct({
-    configuration: IntegrationConfiguration,
-    created_at: Timestamp,
-    disabled_reason: Schema.optionalKey(Schema.NullOr(Schema.Union([
-      Schema.Literals(["user", "quota", "sync_error"]),
-      Schema.StringForLiteralAutocomplete
-    ]))),
-    enabled: Schema.Boolean,
-    id: Schema.String,
-    name: Schema.String,
-    /** Project name. */
-    owner: Schema.String,
-    title: Schema.String,
-    type: Schema.Union([Schema.Literal("exchange_online"), Schema.StringForLiteralAutocomplete]),
-    updated_at: Timestamp
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface Integration extends Schema.Struct.Type<typeof IntegrationFields> {}
 /** An Exchange email integration. */
-export type Integration = typeof Integration.Type
+export const Integration: Schema.Codec<Integration, Schema.Struct.Encoded<typeof IntegrationFields>> =
+  openStruct(IntegrationFields)
 
-export const CreateIntegrationResponse = Schema.StructWithRest(
-  Schema.Struct({ integration: Integration, status: StatusOk }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type CreateIntegrationResponse = typeof CreateIntegrationResponse.Type
+const CreateIntegrationResponseFields = { integration: Integration, status: StatusOk }
+export interface CreateIntegrationResponse extends Schema.Struct.Type<typeof CreateIntegrationResponseFields> {}
+export const CreateIntegrationResponse: Schema.Codec<CreateIntegrationResponse, Schema.Struct.Encoded<typeof CreateIntegrationResponseFields>> =
+  openStruct(CreateIntegrationResponseFields)
 
-export const GetIntegrationResponse = Schema.StructWithRest(
-  Schema.Struct({ integration: Integration, status: StatusOk }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type GetIntegrationResponse = typeof GetIntegrationResponse.Type
+const GetIntegrationResponseFields = { integration: Integration, status: StatusOk }
+export interface GetIntegrationResponse extends Schema.Struct.Type<typeof GetIntegrationResponseFields> {}
+export const GetIntegrationResponse: Schema.Codec<GetIntegrationResponse, Schema.Struct.Encoded<typeof GetIntegrationResponseFields>> =
+  openStruct(GetIntegrationResponseFields)
 
-export const ListIntegrationsResponse = Schema.StructWithRest(
-  Schema.Struct({ integrations: Schema.Array(Integration), status: StatusOk }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type ListIntegrationsResponse = typeof ListIntegrationsResponse.Type
+const ListIntegrationsResponseFields = { integrations: Schema.Array(Integration), status: StatusOk }
+export interface ListIntegrationsResponse extends Schema.Struct.Type<typeof ListIntegrationsResponseFields> {}
+export const ListIntegrationsResponse: Schema.Codec<ListIntegrationsResponse, Schema.Struct.Encoded<typeof ListIntegrationsResponseFields>> =
+  openStruct(ListIntegrationsResponseFields)
 
 /** The bucket a mailbox syncs into. */
 export const NewBucketSpecification = Schema.Struct({
@@ -174,7 +197,7 @@ export const NewMailbox = Schema.Struct({
   participant_denylist: Schema.optionalKey(Schema.Array(Schema.String)),
   participant_domain_allowlist: Schema.optionalKey(Schema.Array(Schema.String)),
   participant_domain_denylist: Schema.optionalKey(Schema.Array(Schema.String)),
-  start_timestamp: Schema.optionalKey(Timestamp)
+  start_timestamp: Schema.optionalKey(NewTimestamp)
 })
 /** A mailbox to sync, and the bucket to sync it into. */
 export type NewMailbox = typeof NewMailbox.Type
@@ -200,8 +223,7 @@ export type CreateIntegrationRequest = typeof CreateIntegrationRequest.Type
 export const UpdateIntegrationRequest = Schema.Struct({ integration: NewIntegration })
 export type UpdateIntegrationRequest = typeof UpdateIntegrationRequest.Type
 
-export const UpdateIntegrationResponse = Schema.StructWithRest(
-  Schema.Struct({ integration: Integration, status: StatusOk }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type UpdateIntegrationResponse = typeof UpdateIntegrationResponse.Type
+const UpdateIntegrationResponseFields = { integration: Integration, status: StatusOk }
+export interface UpdateIntegrationResponse extends Schema.Struct.Type<typeof UpdateIntegrationResponseFields> {}
+export const UpdateIntegrationResponse: Schema.Codec<UpdateIntegrationResponse, Schema.Struct.Encoded<typeof UpdateIntegrationResponseFields>> =
+  openStruct(UpdateIntegrationResponseFields)

@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { absentWhenNull, openStruct } from "./codecs.ts"
 import {
   AnnotatedComment,
   Comment,
@@ -18,16 +19,15 @@ import {
   ThreadProperties
 } from "./shared.ts"
 
-export const GetLabellingsResponse = Schema.StructWithRest(
-  Schema.Struct({
-    /** Cursor of the next page (iteration mode); the iteration ends on an empty `results`. */
-    after: Schema.optionalKey(Schema.NullOr(Schema.String)),
-    results: Schema.Array(AnnotatedComment),
-    status: StatusOk
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type GetLabellingsResponse = typeof GetLabellingsResponse.Type
+const GetLabellingsResponseFields = {
+  /** Cursor of the next page (iteration mode); the iteration ends on an empty `results`. */
+  after: absentWhenNull(Schema.String),
+  results: Schema.Array(AnnotatedComment),
+  status: StatusOk
+}
+export interface GetLabellingsResponse extends Schema.Struct.Type<typeof GetLabellingsResponseFields> {}
+export const GetLabellingsResponse: Schema.Codec<GetLabellingsResponse, Schema.Struct.Encoded<typeof GetLabellingsResponseFields>> =
+  openStruct(GetLabellingsResponseFields)
 
 export const NewDocumentSpan = Schema.Struct({
   attachment_index: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
@@ -127,12 +127,12 @@ export const UpdateLabelDefsRequest = Schema.Struct({
 })
 export type UpdateLabelDefsRequest = typeof UpdateLabelDefsRequest.Type
 
+const UpdateLabelDefsResponseFields = { status: StatusOk }
 /** Success envelope without payload. */
-export const UpdateLabelDefsResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
+export interface UpdateLabelDefsResponse extends Schema.Struct.Type<typeof UpdateLabelDefsResponseFields> {}
 /** Success envelope without payload. */
-export type UpdateLabelDefsResponse = typeof UpdateLabelDefsResponse.Type
+export const UpdateLabelDefsResponse: Schema.Codec<UpdateLabelDefsResponse, Schema.Struct.Encoded<typeof UpdateLabelDefsResponseFields>> =
+  openStruct(UpdateLabelDefsResponseFields)
 
 /** An absent field leaves that kind of annotation unchanged. */
 export const UpdateLabellingRequest = Schema.Struct({
@@ -143,18 +143,17 @@ export const UpdateLabellingRequest = Schema.Struct({
 /** An absent field leaves that kind of annotation unchanged. */
 export type UpdateLabellingRequest = typeof UpdateLabellingRequest.Type
 
+const UpdateLabellingResponseFields = {
+  comment: Comment,
+  entities: Schema.optionalKey(Entities),
+  label_properties: Schema.optionalKey(Schema.Array(LabelProperty)),
+  labelling: Schema.optionalKey(Schema.Array(Labelling)),
+  moon_forms: Schema.optionalKey(Schema.Array(MoonForm)),
+  status: StatusOk,
+  thread_properties: Schema.optionalKey(ThreadProperties)
+}
 /** The annotated comment, flattened next to `status`. */
-export const UpdateLabellingResponse = Schema.StructWithRest(
-  Schema.Struct({
-    comment: Comment,
-    entities: Schema.optionalKey(Entities),
-    label_properties: Schema.optionalKey(Schema.Array(LabelProperty)),
-    labelling: Schema.optionalKey(Schema.Array(Labelling)),
-    moon_forms: Schema.optionalKey(Schema.Array(MoonForm)),
-    status: StatusOk,
-    thread_properties: Schema.optionalKey(ThreadProperties)
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface UpdateLabellingResponse extends Schema.Struct.Type<typeof UpdateLabellingResponseFields> {}
 /** The annotated comment, flattened next to `status`. */
-export type UpdateLabellingResponse = typeof UpdateLabellingResponse.Type
+export const UpdateLabellingResponse: Schema.Codec<UpdateLabellingResponse, Schema.Struct.Encoded<typeof UpdateLabellingResponseFields>> =
+  openStruct(UpdateLabellingResponseFields)

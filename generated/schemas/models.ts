@@ -5,17 +5,18 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { absentWhenNull, openStruct } from "./codecs.ts"
 import {
   CommentUid,
   Entity,
   LabelGroup,
   NewLabelThreshold,
   NewMessage,
+  NewTimestamp,
   NewUserProperties,
   PredictedLabel,
   RawEmailDocument,
-  StatusOk,
-  Timestamp
+  StatusOk
 } from "./shared.ts"
 
 export const GetLabelValidationRequest = Schema.Struct({
@@ -24,48 +25,42 @@ export const GetLabelValidationRequest = Schema.Struct({
 })
 export type GetLabelValidationRequest = typeof GetLabelValidationRequest.Type
 
-export const GetLabelValidationResponse = Schema.StructWithRest(
-  Schema.Struct({
-    /** Precision and recall at each threshold (parallel arrays). */
-    label_validation: Schema.StructWithRest(
-      Schema.Struct({
-        precisions: Schema.Array(Schema.Number),
-        recalls: Schema.Array(Schema.Number),
-        thresholds: Schema.Array(Schema.Number)
-      }),
-      [Schema.Record(Schema.String, Schema.Json)]
-    ),
-    status: StatusOk
+const GetLabelValidationResponseFields = {
+  /** Precision and recall at each threshold (parallel arrays). */
+  label_validation: openStruct({
+    precisions: Schema.Array(Schema.Number),
+    recalls: Schema.Array(Schema.Number),
+    thresholds: Schema.Array(Schema.Number)
   }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type GetLabelValidationResponse = typeof GetLabelValidationResponse.Type
+  status: StatusOk
+}
+export interface GetLabelValidationResponse extends Schema.Struct.Type<typeof GetLabelValidationResponseFields> {}
+export const GetLabelValidationResponse: Schema.Codec<GetLabelValidationResponse, Schema.Struct.Encoded<typeof GetLabelValidationResponseFields>> =
+  openStruct(GetLabelValidationResponseFields)
 
+const GetModelStatisticsResponseFields = { status: StatusOk }
 /** Model statistics. Not captured in the catalogue beyond `status`; other fields are kept as-is. */
-export const GetModelStatisticsResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
+export interface GetModelStatisticsResponse extends Schema.Struct.Type<typeof GetModelStatisticsResponseFields> {}
 /** Model statistics. Not captured in the catalogue beyond `status`; other fields are kept as-is. */
-export type GetModelStatisticsResponse = typeof GetModelStatisticsResponse.Type
+export const GetModelStatisticsResponse: Schema.Codec<GetModelStatisticsResponse, Schema.Struct.Encoded<typeof GetModelStatisticsResponseFields>> =
+  openStruct(GetModelStatisticsResponseFields)
 
+const GetModelTagsResponseFields = { status: StatusOk }
 /** Model tags. Not captured in the catalogue beyond `status`; other fields are kept as-is. */
-export const GetModelTagsResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
+export interface GetModelTagsResponse extends Schema.Struct.Type<typeof GetModelTagsResponseFields> {}
 /** Model tags. Not captured in the catalogue beyond `status`; other fields are kept as-is. */
-export type GetModelTagsResponse = typeof GetModelTagsResponse.Type
+export const GetModelTagsResponse: Schema.Codec<GetModelTagsResponse, Schema.Struct.Encoded<typeof GetModelTagsResponseFields>> =
+  openStruct(GetModelTagsResponseFields)
 
+const LabellerFields = {
+  model_id: Schema.optionalKey(Schema.String),
+  trained_time: Schema.optionalKey(Schema.String),
+  version: Schema.Int
+}
 /** A trained model of a dataset. */
-export const Labeller = Schema.StructWithRest(
-  Schema.Struct({
-    model_id: Schema.optionalKey(Schema.String),
-    trained_time: Schema.optionalKey(Schema.String),
-    version: Schema.Int
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface Labeller extends Schema.Struct.Type<typeof LabellerFields> {}
 /** A trained model of a dataset. */
-export type Labeller = typeof Labeller.Type
+export const Labeller: Schema.Codec<Labeller, Schema.Struct.Encoded<typeof LabellerFields>> = openStruct(LabellerFields)
 
 /** Send `{}` for the most recent models. */
 export const ListLabellersRequest = Schema.Struct({
@@ -76,16 +71,15 @@ export const ListLabellersRequest = Schema.Struct({
 /** Send `{}` for the most recent models. */
 export type ListLabellersRequest = typeof ListLabellersRequest.Type
 
-export const ListLabellersResponse = Schema.StructWithRest(
-  Schema.Struct({
-    /** Training status of the dataset (shape not captured). */
-    dataset_status: Schema.optionalKey(Schema.Record(Schema.String, Schema.Json)),
-    labellers: Schema.Array(Labeller),
-    status: StatusOk
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type ListLabellersResponse = typeof ListLabellersResponse.Type
+const ListLabellersResponseFields = {
+  /** Training status of the dataset (shape not captured). */
+  dataset_status: Schema.optionalKey(Schema.Record(Schema.String, Schema.Json)),
+  labellers: Schema.Array(Labeller),
+  status: StatusOk
+}
+export interface ListLabellersResponse extends Schema.Struct.Type<typeof ListLabellersResponseFields> {}
+export const ListLabellersResponse: Schema.Codec<ListLabellersResponse, Schema.Struct.Encoded<typeof ListLabellersResponseFields>> =
+  openStruct(ListLabellersResponseFields)
 
 export const ModelQuality = Schema.Union([
   Schema.Literals(["none", "poor", "average", "good", "excellent"]),
@@ -93,36 +87,39 @@ export const ModelQuality = Schema.Union([
 ])
 export type ModelQuality = typeof ModelQuality.Type
 
+const ModelValidationFields = {
+  model_rating: openStruct({ quality: ModelQuality, score: Schema.Number }),
+  /** Number of reviewed comments. */
+  reviewed_size: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+  version: Schema.Int
+}
 /** Overall validation of a model. */
-export const ModelValidation = Schema.StructWithRest(
-  Schema.Struct({
-    model_rating: Schema.StructWithRest(Schema.Struct({ quality: ModelQuality, score: Schema.Number }), [
-      Schema.Record(Schema.String, Schema.Json)
-    ]),
-    /** Number of reviewed comments. */
-    reviewed_size: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
-    version: Schema.Int
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface ModelValidation extends Schema.Struct.Type<typeof ModelValidationFields> {}
 /** Overall validation of a model. */
-export type ModelValidation = typeof ModelValidation.Type
+export const ModelValidation: Schema.Codec<ModelValidation, Schema.Struct.Encoded<typeof ModelValidationFields>> =
+  openStruct(ModelValidationFields)
 
+const GetLatestValidationResponseFields = {
+  label_groups: Schema.Array(LabelGroup),
+  status: StatusOk,
+  validation: ModelValidation
+}
 /** Validation of the latest model, flattened next to `status`. */
-export const GetLatestValidationResponse = Schema.StructWithRest(
-  Schema.Struct({ label_groups: Schema.Array(LabelGroup), status: StatusOk, validation: ModelValidation }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface GetLatestValidationResponse extends Schema.Struct.Type<typeof GetLatestValidationResponseFields> {}
 /** Validation of the latest model, flattened next to `status`. */
-export type GetLatestValidationResponse = typeof GetLatestValidationResponse.Type
+export const GetLatestValidationResponse: Schema.Codec<GetLatestValidationResponse, Schema.Struct.Encoded<typeof GetLatestValidationResponseFields>> =
+  openStruct(GetLatestValidationResponseFields)
 
+const GetValidationResponseFields = {
+  label_groups: Schema.Array(LabelGroup),
+  status: StatusOk,
+  validation: ModelValidation
+}
 /** Validation of a model version, flattened next to `status`. */
-export const GetValidationResponse = Schema.StructWithRest(
-  Schema.Struct({ label_groups: Schema.Array(LabelGroup), status: StatusOk, validation: ModelValidation }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface GetValidationResponse extends Schema.Struct.Type<typeof GetValidationResponseFields> {}
 /** Validation of a model version, flattened next to `status`. */
-export type GetValidationResponse = typeof GetValidationResponse.Type
+export const GetValidationResponse: Schema.Codec<GetValidationResponse, Schema.Struct.Encoded<typeof GetValidationResponseFields>> =
+  openStruct(GetValidationResponseFields)
 
 export const PredictCommentsRequest = Schema.Struct({
   labels: Schema.optionalKey(Schema.Array(NewLabelThreshold).check(Schema.isMaxLength(4096))),
@@ -136,7 +133,7 @@ export type PredictCommentsRequest = typeof PredictCommentsRequest.Type
 export const PredictDocument = Schema.Struct({
   messages: Schema.Array(NewMessage).check(Schema.isMaxLength(2048)),
   text_format: Schema.optionalKey(Schema.Literals(["markdown", "plain"])),
-  timestamp: Schema.optionalKey(Timestamp),
+  timestamp: Schema.optionalKey(NewTimestamp),
   user_properties: Schema.optionalKey(NewUserProperties)
 })
 /** An ad-hoc document to predict on (not stored; no `id`). */
@@ -152,12 +149,12 @@ export const PredictLatestRequest = Schema.Struct({
 /** Same body as predict. */
 export type PredictLatestRequest = typeof PredictLatestRequest.Type
 
+const PredictLatestResponseFields = { status: StatusOk }
 /** Predictions. Not captured in the catalogue beyond `status`; other fields are kept as-is. */
-export const PredictLatestResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
+export interface PredictLatestResponse extends Schema.Struct.Type<typeof PredictLatestResponseFields> {}
 /** Predictions. Not captured in the catalogue beyond `status`; other fields are kept as-is. */
-export type PredictLatestResponse = typeof PredictLatestResponse.Type
+export const PredictLatestResponse: Schema.Codec<PredictLatestResponse, Schema.Struct.Encoded<typeof PredictLatestResponseFields>> =
+  openStruct(PredictLatestResponseFields)
 
 export const PredictRawEmailsRequest = Schema.Struct({
   documents: Schema.Array(RawEmailDocument).check(Schema.isMaxLength(4096)),
@@ -171,12 +168,12 @@ export const PredictRawEmailsRequest = Schema.Struct({
 })
 export type PredictRawEmailsRequest = typeof PredictRawEmailsRequest.Type
 
+const PredictRawEmailsResponseFields = { status: StatusOk }
 /** Predictions. Not captured in the catalogue beyond `status`; other fields are kept as-is. */
-export const PredictRawEmailsResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
+export interface PredictRawEmailsResponse extends Schema.Struct.Type<typeof PredictRawEmailsResponseFields> {}
 /** Predictions. Not captured in the catalogue beyond `status`; other fields are kept as-is. */
-export type PredictRawEmailsResponse = typeof PredictRawEmailsResponse.Type
+export const PredictRawEmailsResponse: Schema.Codec<PredictRawEmailsResponse, Schema.Struct.Encoded<typeof PredictRawEmailsResponseFields>> =
+  openStruct(PredictRawEmailsResponseFields)
 
 export const PredictRequest = Schema.Struct({
   documents: Schema.Array(PredictDocument).check(Schema.isMaxLength(4096)),
@@ -186,33 +183,31 @@ export const PredictRequest = Schema.Struct({
 })
 export type PredictRequest = typeof PredictRequest.Type
 
+const PredictResponseFields = { status: StatusOk }
 /**
  * Predictions. Not captured in the catalogue beyond `status` (expected: per-document labels and entities); other fields
  * are kept as-is.
  */
-export const PredictResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
+export interface PredictResponse extends Schema.Struct.Type<typeof PredictResponseFields> {}
 /**
  * Predictions. Not captured in the catalogue beyond `status` (expected: per-document labels and entities); other fields
  * are kept as-is.
  */
-export type PredictResponse = typeof PredictResponse.Type
+export const PredictResponse: Schema.Codec<PredictResponse, Schema.Struct.Encoded<typeof PredictResponseFields>> =
+  openStruct(PredictResponseFields)
 
+const PredictionFields = {
+  entities: absentWhenNull(Schema.Array(Entity)),
+  labels: absentWhenNull(Schema.Array(PredictedLabel)),
+  uid: CommentUid
+}
 /** Predictions for one stored comment. */
-export const Prediction = Schema.StructWithRest(
-  Schema.Struct({
-    entities: Schema.optionalKey(Schema.Array(Entity)),
-    labels: Schema.optionalKey(Schema.Array(PredictedLabel)),
-    uid: CommentUid
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface Prediction extends Schema.Struct.Type<typeof PredictionFields> {}
 /** Predictions for one stored comment. */
-export type Prediction = typeof Prediction.Type
+export const Prediction: Schema.Codec<Prediction, Schema.Struct.Encoded<typeof PredictionFields>> =
+  openStruct(PredictionFields)
 
-export const PredictCommentsResponse = Schema.StructWithRest(
-  Schema.Struct({ predictions: Schema.Array(Prediction), status: StatusOk }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type PredictCommentsResponse = typeof PredictCommentsResponse.Type
+const PredictCommentsResponseFields = { predictions: Schema.Array(Prediction), status: StatusOk }
+export interface PredictCommentsResponse extends Schema.Struct.Type<typeof PredictCommentsResponseFields> {}
+export const PredictCommentsResponse: Schema.Codec<PredictCommentsResponse, Schema.Struct.Encoded<typeof PredictCommentsResponseFields>> =
+  openStruct(PredictCommentsResponseFields)

@@ -5,14 +5,15 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { absentWhenNull, openStruct } from "./codecs.ts"
 import { StatusOk, Timestamp } from "./shared.ts"
 
+const DeleteProjectResponseFields = { status: StatusOk }
 /** Success envelope without payload. */
-export const DeleteProjectResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
+export interface DeleteProjectResponse extends Schema.Struct.Type<typeof DeleteProjectResponseFields> {}
 /** Success envelope without payload. */
-export type DeleteProjectResponse = typeof DeleteProjectResponse.Type
+export const DeleteProjectResponse: Schema.Codec<DeleteProjectResponse, Schema.Struct.Encoded<typeof DeleteProjectResponseFields>> =
+  openStruct(DeleteProjectResponseFields)
 
 /** Fields of a new project. */
 export const NewProject = Schema.Struct({
@@ -29,37 +30,34 @@ export const CreateProjectRequest = Schema.Struct({
 })
 export type CreateProjectRequest = typeof CreateProjectRequest.Type
 
+const ProjectFields = {
+  created_at: Timestamp,
+  description: Schema.String,
+  /** Absent on old deployments. */
+  id: absentWhenNull(Schema.String),
+  name: Schema.String,
+  title: Schema.String,
+  updated_at: Timestamp
+}
 /** A project (formerly "organisation"). */
-export const Project = Schema.StructWithRest(
-  Schema.Struct({
-    created_at: Timestamp,
-    description: Schema.String,
-    /** Absent on old deployments. */
-    id: Schema.optionalKey(Schema.String),
-    name: Schema.String,
-    title: Schema.String,
-    updated_at: Timestamp
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface Project extends Schema.Struct.Type<typeof ProjectFields> {}
 /** A project (formerly "organisation"). */
-export type Project = typeof Project.Type
+export const Project: Schema.Codec<Project, Schema.Struct.Encoded<typeof ProjectFields>> = openStruct(ProjectFields)
 
-export const CreateProjectResponse = Schema.StructWithRest(Schema.Struct({ project: Project, status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
-export type CreateProjectResponse = typeof CreateProjectResponse.Type
+const CreateProjectResponseFields = { project: Project, status: StatusOk }
+export interface CreateProjectResponse extends Schema.Struct.Type<typeof CreateProjectResponseFields> {}
+export const CreateProjectResponse: Schema.Codec<CreateProjectResponse, Schema.Struct.Encoded<typeof CreateProjectResponseFields>> =
+  openStruct(CreateProjectResponseFields)
 
-export const GetProjectResponse = Schema.StructWithRest(Schema.Struct({ project: Project, status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
-export type GetProjectResponse = typeof GetProjectResponse.Type
+const GetProjectResponseFields = { project: Project, status: StatusOk }
+export interface GetProjectResponse extends Schema.Struct.Type<typeof GetProjectResponseFields> {}
+export const GetProjectResponse: Schema.Codec<GetProjectResponse, Schema.Struct.Encoded<typeof GetProjectResponseFields>> =
+  openStruct(GetProjectResponseFields)
 
-export const ListProjectsResponse = Schema.StructWithRest(
-  Schema.Struct({ projects: Schema.Array(Project), status: StatusOk }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type ListProjectsResponse = typeof ListProjectsResponse.Type
+const ListProjectsResponseFields = { projects: Schema.Array(Project), status: StatusOk }
+export interface ListProjectsResponse extends Schema.Struct.Type<typeof ListProjectsResponseFields> {}
+export const ListProjectsResponse: Schema.Codec<ListProjectsResponse, Schema.Struct.Encoded<typeof ListProjectsResponseFields>> =
+  openStruct(ListProjectsResponseFields)
 
 /** Fields to overwrite on a project. */
 export const UpdateProject = Schema.Struct({
@@ -72,7 +70,7 @@ export type UpdateProject = typeof UpdateProject.Type
 export const UpdateProjectRequest = Schema.Struct({ project: UpdateProject })
 export type UpdateProjectRequest = typeof UpdateProjectRequest.Type
 
-export const UpdateProjectResponse = Schema.StructWithRest(Schema.Struct({ project: Project, status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
-export type UpdateProjectResponse = typeof UpdateProjectResponse.Type
+const UpdateProjectResponseFields = { project: Project, status: StatusOk }
+export interface UpdateProjectResponse extends Schema.Struct.Type<typeof UpdateProjectResponseFields> {}
+export const UpdateProjectResponse: Schema.Codec<UpdateProjectResponse, Schema.Struct.Encoded<typeof UpdateProjectResponseFields>> =
+  openStruct(UpdateProjectResponseFields)

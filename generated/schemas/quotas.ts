@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { absentWhenNull, openStruct } from "./codecs.ts"
 import { StatusOk } from "./shared.ts"
 
 /** What a quota limits. */
@@ -37,30 +38,26 @@ export const QuotaKind = Schema.Union([
 /** What a quota limits. */
 export type QuotaKind = typeof QuotaKind.Type
 
+const QuotaFields = {
+  auto_increase_up_to: absentWhenNull(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))),
+  current_max_usage: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+  hard_limit: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+  quota_kind: QuotaKind
+}
 /** One quota of a tenant. */
-export const Quota = Schema.StructWithRest(
-  Schema.Struct({
-    auto_increase_up_to: Schema.optionalKey(Schema.NullOr(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)))),
-    current_max_usage: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
-    hard_limit: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
-    quota_kind: QuotaKind
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface Quota extends Schema.Struct.Type<typeof QuotaFields> {}
 /** One quota of a tenant. */
-export type Quota = typeof Quota.Type
+export const Quota: Schema.Codec<Quota, Schema.Struct.Encoded<typeof QuotaFields>> = openStruct(QuotaFields)
 
-export const ListQuotasResponse = Schema.StructWithRest(
-  Schema.Struct({ quotas: Schema.Array(Quota), status: StatusOk }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type ListQuotasResponse = typeof ListQuotasResponse.Type
+const ListQuotasResponseFields = { quotas: Schema.Array(Quota), status: StatusOk }
+export interface ListQuotasResponse extends Schema.Struct.Type<typeof ListQuotasResponseFields> {}
+export const ListQuotasResponse: Schema.Codec<ListQuotasResponse, Schema.Struct.Encoded<typeof ListQuotasResponseFields>> =
+  openStruct(ListQuotasResponseFields)
 
-export const ListTenantQuotasResponse = Schema.StructWithRest(
-  Schema.Struct({ quotas: Schema.Array(Quota), status: StatusOk }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type ListTenantQuotasResponse = typeof ListTenantQuotasResponse.Type
+const ListTenantQuotasResponseFields = { quotas: Schema.Array(Quota), status: StatusOk }
+export interface ListTenantQuotasResponse extends Schema.Struct.Type<typeof ListTenantQuotasResponseFields> {}
+export const ListTenantQuotasResponse: Schema.Codec<ListTenantQuotasResponse, Schema.Struct.Encoded<typeof ListTenantQuotasResponseFields>> =
+  openStruct(ListTenantQuotasResponseFields)
 
 /** `auto_increase_up_to` absent leaves the automatic increase unchanged; `null` resets it to the default. */
 export const SetQuotaRequest = Schema.Struct({
@@ -70,9 +67,9 @@ export const SetQuotaRequest = Schema.Struct({
 /** `auto_increase_up_to` absent leaves the automatic increase unchanged; `null` resets it to the default. */
 export type SetQuotaRequest = typeof SetQuotaRequest.Type
 
+const SetQuotaResponseFields = { status: StatusOk }
 /** Success envelope without payload. */
-export const SetQuotaResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
+export interface SetQuotaResponse extends Schema.Struct.Type<typeof SetQuotaResponseFields> {}
 /** Success envelope without payload. */
-export type SetQuotaResponse = typeof SetQuotaResponse.Type
+export const SetQuotaResponse: Schema.Codec<SetQuotaResponse, Schema.Struct.Encoded<typeof SetQuotaResponseFields>> =
+  openStruct(SetQuotaResponseFields)

@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { TimestampInput, absentWhenNull, emptyWhenAbsent, emptyWhenAbsentOrNull, openStruct } from "./codecs.ts"
 
 /** Filter on assigned labels (2021 swagger). */
 export const AnnotationsFilter = Schema.Struct({
@@ -16,20 +17,19 @@ export const AnnotationsFilter = Schema.Struct({
 /** Filter on assigned labels (2021 swagger). */
 export type AnnotationsFilter = typeof AnnotationsFilter.Type
 
+const AttachmentMetadataFields = {
+  attachment_reference: absentWhenNull(Schema.String),
+  content_hash: absentWhenNull(Schema.String),
+  content_type: Schema.String,
+  name: Schema.String,
+  /** Size in bytes. */
+  size: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
+}
 /** Metadata of an attachment; download the content with getAttachment. */
-export const AttachmentMetadata = Schema.StructWithRest(
-  Schema.Struct({
-    attachment_reference: Schema.optionalKey(Schema.String),
-    content_hash: Schema.optionalKey(Schema.String),
-    content_type: Schema.String,
-    name: Schema.String,
-    /** Size in bytes. */
-    size: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface AttachmentMetadata extends Schema.Struct.Type<typeof AttachmentMetadataFields> {}
 /** Metadata of an attachment; download the content with getAttachment. */
-export type AttachmentMetadata = typeof AttachmentMetadata.Type
+export const AttachmentMetadata: Schema.Codec<AttachmentMetadata, Schema.Struct.Encoded<typeof AttachmentMetadataFields>> =
+  openStruct(AttachmentMetadataFields)
 
 /** Caller-chosen comment id, unique within a source: printable ASCII without `/` or whitespace, 1..1024 chars. */
 export const CommentId = Schema.String.check(Schema.isPattern(/^[\w\x21-\x2e\x3a-\x40\x5b-\x60\x7b-\x7e]{1,1024}$/))
@@ -49,164 +49,143 @@ export const DatasetFlag = Schema.Union([
 /** Internal dataset feature flag. */
 export type DatasetFlag = typeof DatasetFlag.Type
 
+const DocumentSpanFields = {
+  attachment_index: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+  page_index: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+  polygon: openStruct({ vertices: Schema.Array(openStruct({ x: Schema.Number, y: Schema.Number })) })
+}
 /** Where a value occurs on a page of a document attachment. */
-export const DocumentSpan = Schema.StructWithRest(
-  Schema.Struct({
-    attachment_index: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
-    page_index: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
-    polygon: Schema.StructWithRest(
-      Schema.Struct({
-        vertices: Schema.Array(Schema.StructWithRest(Schema.Struct({ x: Schema.Number, y: Schema.Number }), [
-          Schema.Record(Schema.String, Schema.Json)
-        ]))
-      }),
-      [Schema.Record(Schema.String, Schema.Json)]
-    )
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface DocumentSpan extends Schema.Struct.Type<typeof DocumentSpanFields> {}
 /** Where a value occurs on a page of a document attachment. */
-export type DocumentSpan = typeof DocumentSpan.Type
+export const DocumentSpan: Schema.Codec<DocumentSpan, Schema.Struct.Encoded<typeof DocumentSpanFields>> =
+  openStruct(DocumentSpanFields)
 
-export const EntityChoice = Schema.StructWithRest(
-  Schema.Struct({ id: Schema.String, name: Schema.String, values: Schema.Array(Schema.String) }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type EntityChoice = typeof EntityChoice.Type
+const EntityChoiceFields = { id: Schema.String, name: Schema.String, values: Schema.Array(Schema.String) }
+export interface EntityChoice extends Schema.Struct.Type<typeof EntityChoiceFields> {}
+export const EntityChoice: Schema.Codec<EntityChoice, Schema.Struct.Encoded<typeof EntityChoiceFields>> =
+  openStruct(EntityChoiceFields)
 
 export const EntityDefFlag = Schema.Union([Schema.Literal("appears_verbatim"), Schema.StringForLiteralAutocomplete])
 export type EntityDefFlag = typeof EntityDefFlag.Type
 
-export const EntityRegexPattern = Schema.StructWithRest(Schema.Struct({ pattern: Schema.String }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
-export type EntityRegexPattern = typeof EntityRegexPattern.Type
+const EntityRegexPatternFields = { pattern: Schema.String }
+export interface EntityRegexPattern extends Schema.Struct.Type<typeof EntityRegexPatternFields> {}
+export const EntityRegexPattern: Schema.Codec<EntityRegexPattern, Schema.Struct.Encoded<typeof EntityRegexPatternFields>> =
+  openStruct(EntityRegexPatternFields)
 
-export const EntityRegexTemplate = Schema.StructWithRest(
-  Schema.Struct({ pattern: Schema.String, template: Schema.String }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type EntityRegexTemplate = typeof EntityRegexTemplate.Type
+const EntityRegexTemplateFields = { pattern: Schema.String, template: Schema.String }
+export interface EntityRegexTemplate extends Schema.Struct.Type<typeof EntityRegexTemplateFields> {}
+export const EntityRegexTemplate: Schema.Codec<EntityRegexTemplate, Schema.Struct.Encoded<typeof EntityRegexTemplateFields>> =
+  openStruct(EntityRegexTemplateFields)
 
-export const EntityRegexTemplates = Schema.StructWithRest(
-  Schema.Struct({ templates: Schema.Array(EntityRegexTemplate) }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type EntityRegexTemplates = typeof EntityRegexTemplates.Type
+const EntityRegexTemplatesFields = { templates: Schema.Array(EntityRegexTemplate) }
+export interface EntityRegexTemplates extends Schema.Struct.Type<typeof EntityRegexTemplatesFields> {}
+export const EntityRegexTemplates: Schema.Codec<EntityRegexTemplates, Schema.Struct.Encoded<typeof EntityRegexTemplatesFields>> =
+  openStruct(EntityRegexTemplatesFields)
 
 /** A list of templates, or a single pattern. */
 export const EntityRegex = Schema.Union([EntityRegexTemplates, EntityRegexPattern])
 /** A list of templates, or a single pattern. */
 export type EntityRegex = typeof EntityRegex.Type
 
+const EntityRulesFields = {
+  choices: emptyWhenAbsent(Schema.Array(EntityChoice), "array"),
+  regex: absentWhenNull(EntityRegex),
+  suppressors: emptyWhenAbsent(Schema.Array(Schema.String), "array")
+}
 /** Rules that shape the extraction of an entity. */
-export const EntityRules = Schema.StructWithRest(
-  Schema.Struct({
-    choices: Schema.optionalKey(Schema.Array(EntityChoice)),
-    regex: Schema.optionalKey(EntityRegex),
-    suppressors: Schema.optionalKey(Schema.Array(Schema.String))
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface EntityRules extends Schema.Struct.Type<typeof EntityRulesFields> {}
 /** Rules that shape the extraction of an entity. */
-export type EntityRules = typeof EntityRules.Type
+export const EntityRules: Schema.Codec<EntityRules, Schema.Struct.Encoded<typeof EntityRulesFields>> =
+  openStruct(EntityRulesFields)
 
+const EntityDefFields = {
+  _entity_def_flags: emptyWhenAbsent(Schema.Array(EntityDefFlag), "array"),
+  color: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0), Schema.isLessThanOrEqualTo(4294967295)),
+  id: Schema.String,
+  inherits_from: Schema.Array(Schema.String),
+  instructions: absentWhenNull(Schema.String),
+  name: Schema.String,
+  rules: absentWhenNull(EntityRules),
+  title: Schema.String,
+  trainable: Schema.Boolean
+}
 /** An entity (extraction) definition of a dataset. */
-export const EntityDef = Schema.StructWithRest(
-  Schema.Struct({
-    _entity_def_flags: Schema.optionalKey(Schema.Array(EntityDefFlag)),
-    color: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0), Schema.isLessThanOrEqualTo(4294967295)),
-    id: Schema.String,
-    inherits_from: Schema.Array(Schema.String),
-    instructions: Schema.optionalKey(Schema.String),
-    name: Schema.String,
-    rules: Schema.optionalKey(EntityRules),
-    title: Schema.String,
-    trainable: Schema.Boolean
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface EntityDef extends Schema.Struct.Type<typeof EntityDefFields> {}
 /** An entity (extraction) definition of a dataset. */
-export type EntityDef = typeof EntityDef.Type
+export const EntityDef: Schema.Codec<EntityDef, Schema.Struct.Encoded<typeof EntityDefFields>> =
+  openStruct(EntityDefFields)
 
+const EntitySpanFields = {
+  char_end: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+  char_start: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+  content_part: Schema.String,
+  message_index: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+  utf16_byte_end: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+  utf16_byte_start: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
+}
 /** Where a value occurs; `content_part` names the message part (body, subject, signature). */
-export const EntitySpan = Schema.StructWithRest(
-  Schema.Struct({
-    char_end: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
-    char_start: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
-    content_part: Schema.String,
-    message_index: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
-    utf16_byte_end: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
-    utf16_byte_start: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface EntitySpan extends Schema.Struct.Type<typeof EntitySpanFields> {}
 /** Where a value occurs; `content_part` names the message part (body, subject, signature). */
-export type EntitySpan = typeof EntitySpan.Type
+export const EntitySpan: Schema.Codec<EntitySpan, Schema.Struct.Encoded<typeof EntitySpanFields>> =
+  openStruct(EntitySpanFields)
 
+const EntityFields = {
+  field_id: absentWhenNull(Schema.String),
+  formatted_value: Schema.String,
+  name: Schema.String,
+  spans: Schema.Array(EntitySpan)
+}
 /** An extracted entity and where it occurs. */
-export const Entity = Schema.StructWithRest(
-  Schema.Struct({
-    field_id: Schema.optionalKey(Schema.String),
-    formatted_value: Schema.String,
-    name: Schema.String,
-    spans: Schema.Array(EntitySpan)
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface Entity extends Schema.Struct.Type<typeof EntityFields> {}
 /** An extracted entity and where it occurs. */
-export type Entity = typeof Entity.Type
+export const Entity: Schema.Codec<Entity, Schema.Struct.Encoded<typeof EntityFields>> = openStruct(EntityFields)
 
+const EntitiesFields = {
+  assigned: Schema.Array(Entity),
+  dismissed: Schema.Array(Entity),
+  predicted: absentWhenNull(Schema.Array(Entity))
+}
 /** Entities of a comment. */
-export const Entities = Schema.StructWithRest(
-  Schema.Struct({
-    assigned: Schema.Array(Entity),
-    dismissed: Schema.Array(Entity),
-    predicted: Schema.optionalKey(Schema.Array(Entity))
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface Entities extends Schema.Struct.Type<typeof EntitiesFields> {}
 /** Entities of a comment. */
-export type Entities = typeof Entities.Type
+export const Entities: Schema.Codec<Entities, Schema.Struct.Encoded<typeof EntitiesFields>> = openStruct(EntitiesFields)
 
+const ErrorResponseFields = {
+  /** Human readable error message. */
+  message: Schema.optionalKey(Schema.String),
+  status: Schema.Literal("error")
+}
 /** Error envelope. `message` is documented, but the official client tolerates it missing. */
-export const ErrorResponse = Schema.StructWithRest(
-  Schema.Struct({
-    /** Human readable error message. */
-    message: Schema.optionalKey(Schema.String),
-    status: Schema.Literal("error")
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface ErrorResponse extends Schema.Struct.Type<typeof ErrorResponseFields> {}
 /** Error envelope. `message` is documented, but the official client tolerates it missing. */
-export type ErrorResponse = typeof ErrorResponse.Type
+export const ErrorResponse: Schema.Codec<ErrorResponse, Schema.Struct.Encoded<typeof ErrorResponseFields>> =
+  openStruct(ErrorResponseFields)
 
+const FieldAnnotationFields = {
+  document_spans: emptyWhenAbsent(Schema.Array(DocumentSpan), "array"),
+  field_id: absentWhenNull(Schema.String),
+  formatted_value: Schema.String,
+  kind: Schema.String,
+  name: Schema.String,
+  spans: Schema.Array(EntitySpan)
+}
 /** One extracted field value. */
-export const FieldAnnotation = Schema.StructWithRest(
-  Schema.Struct({
-    document_spans: Schema.optionalKey(Schema.Array(DocumentSpan)),
-    field_id: Schema.optionalKey(Schema.String),
-    formatted_value: Schema.String,
-    kind: Schema.String,
-    name: Schema.String,
-    spans: Schema.Array(EntitySpan)
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface FieldAnnotation extends Schema.Struct.Type<typeof FieldAnnotationFields> {}
 /** One extracted field value. */
-export type FieldAnnotation = typeof FieldAnnotation.Type
+export const FieldAnnotation: Schema.Codec<FieldAnnotation, Schema.Struct.Encoded<typeof FieldAnnotationFields>> =
+  openStruct(FieldAnnotationFields)
 
+const GeneralFieldDefFields = {
+  api_name: Schema.String,
+  field_type_id: absentWhenNull(Schema.String),
+  field_type_name: absentWhenNull(Schema.String)
+}
 /** A general (extraction) field of a dataset. */
-export const GeneralFieldDef = Schema.StructWithRest(
-  Schema.Struct({
-    api_name: Schema.String,
-    field_type_id: Schema.optionalKey(Schema.String),
-    field_type_name: Schema.optionalKey(Schema.String)
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface GeneralFieldDef extends Schema.Struct.Type<typeof GeneralFieldDefFields> {}
 /** A general (extraction) field of a dataset. */
-export type GeneralFieldDef = typeof GeneralFieldDef.Type
+export const GeneralFieldDef: Schema.Codec<GeneralFieldDef, Schema.Struct.Encoded<typeof GeneralFieldDefFields>> =
+  openStruct(GeneralFieldDefFields)
 
 /** Defaults to `table_heuristic`. */
 export const GptIxpAttributionMethod = Schema.Union([
@@ -227,35 +206,33 @@ export const GptIxpFlag = Schema.Union([
 ])
 export type GptIxpFlag = typeof GptIxpFlag.Type
 
+const GptIxpInputConfigFields = {
+  mode: absentWhenNull(Schema.Union([
+    Schema.Literals(["text_plus_image", "image_only"]),
+    Schema.StringForLiteralAutocomplete
+  ])),
+  /** Present for text plus image input. */
+  text_config: Schema.optionalKey(Schema.Record(Schema.String, Schema.Json))
+}
 /**
  * Model input: `{mode?: "text_plus_image", text_config: {}}` (text and page images) or `{mode?: "image_only"}` (page
  * images only). `mode` may be absent, so the two are one open object here.
  */
-export const GptIxpInputConfig = Schema.StructWithRest(
-  Schema.Struct({
-    mode: Schema.optionalKey(Schema.Union([
-      Schema.Literals(["text_plus_image", "image_only"]),
-      Schema.StringForLiteralAutocomplete
-    ])),
-    /** Present for text plus image input. */
-    text_config: Schema.optionalKey(Schema.Record(Schema.String, Schema.Json))
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface GptIxpInputConfig extends Schema.Struct.Type<typeof GptIxpInputConfigFields> {}
 /**
  * Model input: `{mode?: "text_plus_image", text_config: {}}` (text and page images) or `{mode?: "image_only"}` (page
  * images only). `mode` may be absent, so the two are one open object here.
  */
-export type GptIxpInputConfig = typeof GptIxpInputConfig.Type
+export const GptIxpInputConfig: Schema.Codec<GptIxpInputConfig, Schema.Struct.Encoded<typeof GptIxpInputConfigFields>> =
+  openStruct(GptIxpInputConfigFields)
 
-export const GptIxpIterativeConfig = Schema.StructWithRest(
-  Schema.Struct({
-    chunk_size: Schema.optionalKey(Schema.NullOr(Schema.Number)),
-    max_num_calls: Schema.optionalKey(Schema.NullOr(Schema.Int))
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type GptIxpIterativeConfig = typeof GptIxpIterativeConfig.Type
+const GptIxpIterativeConfigFields = {
+  chunk_size: absentWhenNull(Schema.Number),
+  max_num_calls: absentWhenNull(Schema.Int)
+}
+export interface GptIxpIterativeConfig extends Schema.Struct.Type<typeof GptIxpIterativeConfigFields> {}
+export const GptIxpIterativeConfig: Schema.Codec<GptIxpIterativeConfig, Schema.Struct.Encoded<typeof GptIxpIterativeConfigFields>> =
+  openStruct(GptIxpIterativeConfigFields)
 
 /** Generative model behind a GPT IXP dataset. */
 export const GptModelVersion = Schema.Union([
@@ -277,107 +254,111 @@ export const JsonValue = Schema.Json
 /** Any JSON value. Used only where the catalogue calls a value opaque or did not capture its shape. */
 export type JsonValue = typeof JsonValue.Type
 
-export const LabelPropertyContribution = Schema.StructWithRest(
-  Schema.Struct({ name: Schema.String, value: Schema.Number }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type LabelPropertyContribution = typeof LabelPropertyContribution.Type
+const LabelPropertyContributionFields = { name: Schema.String, value: Schema.Number }
+export interface LabelPropertyContribution extends Schema.Struct.Type<typeof LabelPropertyContributionFields> {}
+export const LabelPropertyContribution: Schema.Codec<LabelPropertyContribution, Schema.Struct.Encoded<typeof LabelPropertyContributionFields>> =
+  openStruct(LabelPropertyContributionFields)
 
+const LabelPropertyFields = {
+  breakdown: absentWhenNull(openStruct({
+    label_contributions: Schema.Array(LabelPropertyContribution),
+    other_group_contributions: Schema.Array(LabelPropertyContribution)
+  })),
+  id: Schema.String,
+  name: absentWhenNull(Schema.String),
+  value: Schema.Number
+}
 /** A label property score (e.g. tone) of a comment. */
-export const LabelProperty = Schema.StructWithRest(
-  Schema.Struct({
-    breakdown: Schema.optionalKey(Schema.StructWithRest(
-      Schema.Struct({
-        label_contributions: Schema.Array(LabelPropertyContribution),
-        other_group_contributions: Schema.Array(LabelPropertyContribution)
-      }),
-      [Schema.Record(Schema.String, Schema.Json)]
-    )),
-    id: Schema.String,
-    name: Schema.optionalKey(Schema.String),
-    value: Schema.Number
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface LabelProperty extends Schema.Struct.Type<typeof LabelPropertyFields> {}
 /** A label property score (e.g. tone) of a comment. */
-export type LabelProperty = typeof LabelProperty.Type
+export const LabelProperty: Schema.Codec<LabelProperty, Schema.Struct.Encoded<typeof LabelPropertyFields>> =
+  openStruct(LabelPropertyFields)
 
+const LabelThresholdFields = { name: Schema.Array(Schema.String), threshold: Schema.Number }
 /** A label (as its hierarchy parts) and the probability threshold above which it is returned. */
-export const LabelThreshold = Schema.StructWithRest(
-  Schema.Struct({ name: Schema.Array(Schema.String), threshold: Schema.Number }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface LabelThreshold extends Schema.Struct.Type<typeof LabelThresholdFields> {}
 /** A label (as its hierarchy parts) and the probability threshold above which it is returned. */
-export type LabelThreshold = typeof LabelThreshold.Type
+export const LabelThreshold: Schema.Codec<LabelThreshold, Schema.Struct.Encoded<typeof LabelThresholdFields>> =
+  openStruct(LabelThresholdFields)
 
+const LabelThresholdFilterFields = { label: Schema.String, model_version: Schema.Int, threshold: Schema.Number }
 /** Older single-label filter of a stream. */
-export const LabelThresholdFilter = Schema.StructWithRest(
-  Schema.Struct({ label: Schema.String, model_version: Schema.Int, threshold: Schema.Number }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface LabelThresholdFilter extends Schema.Struct.Type<typeof LabelThresholdFilterFields> {}
 /** Older single-label filter of a stream. */
-export type LabelThresholdFilter = typeof LabelThresholdFilter.Type
+export const LabelThresholdFilter: Schema.Codec<LabelThresholdFilter, Schema.Struct.Encoded<typeof LabelThresholdFilterFields>> =
+  openStruct(LabelThresholdFilterFields)
 
+const MessageSubjectFields = { text: Schema.String, translated_from: absentWhenNull(Schema.String) }
 /** Subject of a message. */
-export const MessageSubject = Schema.StructWithRest(
-  Schema.Struct({ text: Schema.String, translated_from: Schema.optionalKey(Schema.String) }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface MessageSubject extends Schema.Struct.Type<typeof MessageSubjectFields> {}
 /** Subject of a message. */
-export type MessageSubject = typeof MessageSubject.Type
+export const MessageSubject: Schema.Codec<MessageSubject, Schema.Struct.Encoded<typeof MessageSubjectFields>> =
+  openStruct(MessageSubjectFields)
 
+const MessageTextFields = {
+  text: Schema.String,
+  text_markup: absentWhenNull(JsonValue),
+  translated_from: absentWhenNull(Schema.String),
+  translated_from_markup: absentWhenNull(JsonValue)
+}
 /** Body or signature text of a message, with optional translation and markup. */
-export const MessageText = Schema.StructWithRest(
-  Schema.Struct({
-    text: Schema.String,
-    text_markup: Schema.optionalKey(JsonValue),
-    translated_from: Schema.optionalKey(Schema.String),
-    translated_from_markup: Schema.optionalKey(JsonValue)
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface MessageText extends Schema.Struct.Type<typeof MessageTextFields> {}
 /** Body or signature text of a message, with optional translation and markup. */
-export type MessageText = typeof MessageText.Type
+export const MessageText: Schema.Codec<MessageText, Schema.Struct.Encoded<typeof MessageTextFields>> =
+  openStruct(MessageTextFields)
 
+const ModelConfigCmFields = { kind: Schema.Literal("cm") }
 /** Communications Mining model. */
-export const ModelConfigCm = Schema.StructWithRest(Schema.Struct({ kind: Schema.Literal("cm") }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
+export interface ModelConfigCm extends Schema.Struct.Type<typeof ModelConfigCmFields> {}
 /** Communications Mining model. */
-export type ModelConfigCm = typeof ModelConfigCm.Type
+export const ModelConfigCm: Schema.Codec<ModelConfigCm, Schema.Struct.Encoded<typeof ModelConfigCmFields>> =
+  openStruct(ModelConfigCmFields)
 
+const ModelConfigDocPathIxpFields = {
+  kind: Schema.Literal("doc_path_ixp"),
+  num_pages_per_chunk: absentWhenNull(Schema.Int)
+}
 /** Document-path IXP model. */
-export const ModelConfigDocPathIxp = Schema.StructWithRest(Schema.Struct({ kind: Schema.Literal("doc_path_ixp") }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
+export interface ModelConfigDocPathIxp extends Schema.Struct.Type<typeof ModelConfigDocPathIxpFields> {}
 /** Document-path IXP model. */
-export type ModelConfigDocPathIxp = typeof ModelConfigDocPathIxp.Type
+export const ModelConfigDocPathIxp: Schema.Codec<ModelConfigDocPathIxp, Schema.Struct.Encoded<typeof ModelConfigDocPathIxpFields>> =
+  openStruct(ModelConfigDocPathIxpFields)
 
+const ModelConfigGptIxpFields = {
+  attribution_method: Schema.optionalKey(GptIxpAttributionMethod),
+  flags: Schema.Array(GptIxpFlag),
+  frequency_penalty: absentWhenNull(Schema.Number),
+  input_config: absentWhenNull(GptIxpInputConfig),
+  iterative_config: absentWhenNull(GptIxpIterativeConfig),
+  kind: Schema.Literal("gpt_ixp"),
+  model_version: absentWhenNull(GptModelVersion),
+  num_pages_per_chunk: absentWhenNull(Schema.Int),
+  seed: absentWhenNull(Schema.Int),
+  system_prompt_override: absentWhenNull(Schema.String),
+  temperature: absentWhenNull(Schema.Number),
+  top_p: absentWhenNull(Schema.Number)
+}
 /** Generative (GPT) IXP model. */
-export const ModelConfigGptIxp = Schema.StructWithRest(
-  Schema.Struct({
-    attribution_method: Schema.optionalKey(GptIxpAttributionMethod),
-    flags: Schema.Array(GptIxpFlag),
-    frequency_penalty: Schema.optionalKey(Schema.Number),
-    input_config: Schema.optionalKey(Schema.NullOr(GptIxpInputConfig)),
-    iterative_config: Schema.optionalKey(GptIxpIterativeConfig),
-    kind: Schema.Literal("gpt_ixp"),
-    model_version: Schema.optionalKey(GptModelVersion),
-    num_pages_per_chunk: Schema.optionalKey(Schema.Int),
-    seed: Schema.optionalKey(Schema.Int),
-    system_prompt_override: Schema.optionalKey(Schema.String),
-    temperature: Schema.optionalKey(Schema.Number),
-    top_p: Schema.optionalKey(Schema.Number)
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface ModelConfigGptIxp extends Schema.Struct.Type<typeof ModelConfigGptIxpFields> {}
 /** Generative (GPT) IXP model. */
-export type ModelConfigGptIxp = typeof ModelConfigGptIxp.Type
+export const ModelConfigGptIxp: Schema.Codec<ModelConfigGptIxp, Schema.Struct.Encoded<typeof ModelConfigGptIxpFields>> =
+  openStruct(ModelConfigGptIxpFields)
+
+const ModelConfigOtherFields = { kind: Schema.String.check(Schema.isPattern(/^(?!(cm|doc_path_ixp|gpt_ixp)$)/)) }
+/**
+ * A model configuration of a kind this description does not know yet: `kind` is anything but `cm`, `doc_path_ixp`,
+ * `gpt_ixp`. Every field the server sent is kept.
+ */
+export interface ModelConfigOther extends Schema.Struct.Type<typeof ModelConfigOtherFields> {}
+/**
+ * A model configuration of a kind this description does not know yet: `kind` is anything but `cm`, `doc_path_ixp`,
+ * `gpt_ixp`. Every field the server sent is kept.
+ */
+export const ModelConfigOther: Schema.Codec<ModelConfigOther, Schema.Struct.Encoded<typeof ModelConfigOtherFields>> =
+  openStruct(ModelConfigOtherFields)
 
 /** Model configuration of a dataset; `{kind:"cm"}` is the default when absent. */
-export const ModelConfig = Schema.Union([ModelConfigCm, ModelConfigDocPathIxp, ModelConfigGptIxp]).pipe(
-  Schema.toTaggedUnion("kind")
-)
+export const ModelConfig = Schema.Union([ModelConfigCm, ModelConfigDocPathIxp, ModelConfigGptIxp, ModelConfigOther])
 /** Model configuration of a dataset; `{kind:"cm"}` is the default when absent. */
 export type ModelConfig = typeof ModelConfig.Type
 
@@ -397,21 +378,19 @@ export const ModelFamily = Schema.Union([
 /** Model family of a dataset (`english` is the default). */
 export type ModelFamily = typeof ModelFamily.Type
 
+const MoonFormCaptureFields = { fields: emptyWhenAbsent(Schema.Array(FieldAnnotation), "array") }
 /** One capture (occurrence) of a label's fields. */
-export const MoonFormCapture = Schema.StructWithRest(
-  Schema.Struct({ fields: Schema.optionalKey(Schema.Array(FieldAnnotation)) }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface MoonFormCapture extends Schema.Struct.Type<typeof MoonFormCaptureFields> {}
 /** One capture (occurrence) of a label's fields. */
-export type MoonFormCapture = typeof MoonFormCapture.Type
+export const MoonFormCapture: Schema.Codec<MoonFormCapture, Schema.Struct.Encoded<typeof MoonFormCaptureFields>> =
+  openStruct(MoonFormCaptureFields)
 
+const MoonFormFieldDefFields = { instructions: absentWhenNull(Schema.String), kind: Schema.String, name: Schema.String }
 /** A generative-extraction field of a label. */
-export const MoonFormFieldDef = Schema.StructWithRest(
-  Schema.Struct({ instructions: Schema.optionalKey(Schema.String), kind: Schema.String, name: Schema.String }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface MoonFormFieldDef extends Schema.Struct.Type<typeof MoonFormFieldDefFields> {}
 /** A generative-extraction field of a label. */
-export type MoonFormFieldDef = typeof MoonFormFieldDef.Type
+export const MoonFormFieldDef: Schema.Codec<MoonFormFieldDef, Schema.Struct.Encoded<typeof MoonFormFieldDefFields>> =
+  openStruct(MoonFormFieldDefFields)
 
 /** Metadata of an attachment; upload the content with uploadCommentAttachment. */
 export const NewAttachmentMetadata = Schema.Struct({
@@ -498,6 +477,46 @@ export const NewStreamModel = Schema.Struct({
 export type NewStreamModel = typeof NewStreamModel.Type
 
 /**
+ * A timestamp to send: an ISO 8601 date-time with or without an offset (`2024-05-01T09:00:00Z`,
+ * `2024-05-01T11:00:00+02:00`, or `2024-05-01T09:00:00`, which the server reads as UTC). The official client sends RFC
+ * 3339 in UTC with `Z`, the one form clients should send.
+ */
+export const NewTimestamp = TimestampInput
+/**
+ * A timestamp to send: an ISO 8601 date-time with or without an offset (`2024-05-01T09:00:00Z`,
+ * `2024-05-01T11:00:00+02:00`, or `2024-05-01T09:00:00`, which the server reads as UTC). The official client sends RFC
+ * 3339 in UTC with `Z`, the one form clients should send.
+ */
+export type NewTimestamp = typeof NewTimestamp.Type
+
+/** One message of a new comment. */
+export const NewMessage = Schema.Struct({
+  bcc: Schema.optionalKey(
+    Schema.Array(Schema.String.check(Schema.isMinCodePoints(1), Schema.isMaxCodePoints(512))).check(
+      Schema.isMaxLength(2048)
+    )
+  ),
+  body: NewMessageText,
+  cc: Schema.optionalKey(
+    Schema.Array(Schema.String.check(Schema.isMinCodePoints(1), Schema.isMaxCodePoints(512))).check(
+      Schema.isMaxLength(2048)
+    )
+  ),
+  from: Schema.optionalKey(Schema.String.check(Schema.isMinCodePoints(1), Schema.isMaxCodePoints(512))),
+  language: Schema.optionalKey(Schema.String.check(Schema.isMinCodePoints(1), Schema.isMaxCodePoints(8))),
+  sent_at: Schema.optionalKey(NewTimestamp),
+  signature: Schema.optionalKey(NewMessageText),
+  subject: Schema.optionalKey(NewMessageSubject),
+  to: Schema.optionalKey(
+    Schema.Array(Schema.String.check(Schema.isMinCodePoints(1), Schema.isMaxCodePoints(512))).check(
+      Schema.isMaxLength(2048)
+    )
+  )
+})
+/** One message of a new comment. */
+export type NewMessage = typeof NewMessage.Type
+
+/**
  * User properties to store. Keys carry a type prefix: `string:<Name>` holds a string, `number:<Name>` a number; any
  * other key is invalid. Empty string values are best left out (the official client drops them).
  */
@@ -511,76 +530,71 @@ export const NewUserProperties = Schema.StructWithRest(Schema.Struct({}), [
  */
 export type NewUserProperties = typeof NewUserProperties.Type
 
+const PredictedLabelFields = {
+  auto_thresholds: absentWhenNull(Schema.Array(Schema.String)),
+  /**
+   * The label, either as its hierarchy parts (`["Parent Label", "Child Label"]`) or as one string; join parts with `" >
+   * "` for the flat form.
+   */
+  name: Schema.Union([Schema.String, Schema.Array(Schema.String)]),
+  probability: Schema.Number,
+  sentiment: absentWhenNull(Schema.Number)
+}
 /** A label predicted by a model. */
-export const PredictedLabel = Schema.StructWithRest(
-  Schema.Struct({
-    auto_thresholds: Schema.optionalKey(Schema.Array(Schema.String)),
-    /**
-     * The label, either as its hierarchy parts (`["Parent Label", "Child Label"]`) or as one string; join parts with `"
-     * > "` for the flat form.
-     */
-    name: Schema.Union([Schema.String, Schema.Array(Schema.String)]),
-    probability: Schema.Number,
-    sentiment: Schema.optionalKey(Schema.Number)
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface PredictedLabel extends Schema.Struct.Type<typeof PredictedLabelFields> {}
 /** A label predicted by a model. */
-export type PredictedLabel = typeof PredictedLabel.Type
+export const PredictedLabel: Schema.Codec<PredictedLabel, Schema.Struct.Encoded<typeof PredictedLabelFields>> =
+  openStruct(PredictedLabelFields)
 
+const PretrainedLabelFields = { id: Schema.String, name: Schema.String }
 /** The pretrained label a label definition is based on. */
-export const PretrainedLabel = Schema.StructWithRest(Schema.Struct({ id: Schema.String, name: Schema.String }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
+export interface PretrainedLabel extends Schema.Struct.Type<typeof PretrainedLabelFields> {}
 /** The pretrained label a label definition is based on. */
-export type PretrainedLabel = typeof PretrainedLabel.Type
+export const PretrainedLabel: Schema.Codec<PretrainedLabel, Schema.Struct.Encoded<typeof PretrainedLabelFields>> =
+  openStruct(PretrainedLabelFields)
 
+const LabelDefFields = {
+  external_id: absentWhenNull(Schema.String),
+  /** Absent means "". */
+  instructions: Schema.optionalKey(Schema.String),
+  /** Generative-extraction field definitions of the label. */
+  moon_form: absentWhenNull(Schema.Array(MoonFormFieldDef)),
+  name: Schema.String,
+  pretrained: absentWhenNull(PretrainedLabel),
+  /** Absent means "". */
+  title: Schema.optionalKey(Schema.String)
+}
 /**
  * A label definition. Hierarchical names join their parts with `" > "`. `instructions` was called `description` in
  * older versions.
  */
-export const LabelDef = Schema.StructWithRest(
-  Schema.Struct({
-    external_id: Schema.optionalKey(Schema.String),
-    /** Absent means "". */
-    instructions: Schema.optionalKey(Schema.String),
-    /** Generative-extraction field definitions of the label. */
-    moon_form: Schema.optionalKey(Schema.Array(MoonFormFieldDef)),
-    name: Schema.String,
-    pretrained: Schema.optionalKey(PretrainedLabel),
-    /** Absent means "". */
-    title: Schema.optionalKey(Schema.String)
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface LabelDef extends Schema.Struct.Type<typeof LabelDefFields> {}
 /**
  * A label definition. Hierarchical names join their parts with `" > "`. `instructions` was called `description` in
  * older versions.
  */
-export type LabelDef = typeof LabelDef.Type
+export const LabelDef: Schema.Codec<LabelDef, Schema.Struct.Encoded<typeof LabelDefFields>> = openStruct(LabelDefFields)
 
+const LabelGroupFields = { label_defs: emptyWhenAbsent(Schema.Array(LabelDef), "array"), name: Schema.String }
 /** A label group and its label definitions; the default group is named `default`. */
-export const LabelGroup = Schema.StructWithRest(
-  Schema.Struct({ label_defs: Schema.Array(LabelDef), name: Schema.String }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface LabelGroup extends Schema.Struct.Type<typeof LabelGroupFields> {}
 /** A label group and its label definitions; the default group is named `default`. */
-export type LabelGroup = typeof LabelGroup.Type
+export const LabelGroup: Schema.Codec<LabelGroup, Schema.Struct.Encoded<typeof LabelGroupFields>> =
+  openStruct(LabelGroupFields)
 
+const PropertyFilterViewFields = {
+  domain_not_one_of: emptyWhenAbsent(Schema.Array(Schema.Union([Schema.String, Schema.Number])), "array"),
+  domain_one_of: Schema.optionalKey(Schema.Array(Schema.Union([Schema.String, Schema.Number]))),
+  maximum: absentWhenNull(Schema.Number),
+  minimum: absentWhenNull(Schema.Number),
+  not_one_of: emptyWhenAbsent(Schema.Array(Schema.Union([Schema.String, Schema.Number])), "array"),
+  one_of: emptyWhenAbsent(Schema.Array(Schema.Union([Schema.String, Schema.Number])), "array")
+}
 /** A property filter as the server returns it. */
-export const PropertyFilterView = Schema.StructWithRest(
-  Schema.Struct({
-    domain_not_one_of: Schema.optionalKey(Schema.Array(Schema.Union([Schema.String, Schema.Number]))),
-    domain_one_of: Schema.optionalKey(Schema.Array(Schema.Union([Schema.String, Schema.Number]))),
-    maximum: Schema.optionalKey(Schema.Number),
-    minimum: Schema.optionalKey(Schema.Number),
-    not_one_of: Schema.optionalKey(Schema.Array(Schema.Union([Schema.String, Schema.Number]))),
-    one_of: Schema.optionalKey(Schema.Array(Schema.Union([Schema.String, Schema.Number])))
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface PropertyFilterView extends Schema.Struct.Type<typeof PropertyFilterViewFields> {}
 /** A property filter as the server returns it. */
-export type PropertyFilterView = typeof PropertyFilterView.Type
+export const PropertyFilterView: Schema.Codec<PropertyFilterView, Schema.Struct.Encoded<typeof PropertyFilterViewFields>> =
+  openStruct(PropertyFilterViewFields)
 
 export const PropertyValueList = Schema.Array(Schema.Union([Schema.String, Schema.Number])).check(
   Schema.isMinLength(1),
@@ -667,91 +681,82 @@ export type ReviewedFilter = typeof ReviewedFilter.Type
 export const Sentiment = Schema.Union([Schema.Literals(["positive", "negative"]), Schema.StringForLiteralAutocomplete])
 export type Sentiment = typeof Sentiment.Type
 
+const LabelFields = { metadata: absentWhenNull(JsonValue), name: Schema.String, sentiment: Sentiment }
 /** An assigned or dismissed label. */
-export const Label = Schema.StructWithRest(
-  Schema.Struct({ metadata: Schema.optionalKey(JsonValue), name: Schema.String, sentiment: Sentiment }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface Label extends Schema.Struct.Type<typeof LabelFields> {}
 /** An assigned or dismissed label. */
-export type Label = typeof Label.Type
+export const Label: Schema.Codec<Label, Schema.Struct.Encoded<typeof LabelFields>> = openStruct(LabelFields)
 
+const LabellingFields = {
+  assigned: emptyWhenAbsent(Schema.Array(Label), "array"),
+  dismissed: emptyWhenAbsent(Schema.Array(Label), "array"),
+  group: Schema.String,
+  predicted: absentWhenNull(Schema.Array(PredictedLabel))
+}
 /** The labels of one label group on a comment. */
-export const Labelling = Schema.StructWithRest(
-  Schema.Struct({
-    assigned: Schema.optionalKey(Schema.Array(Label)),
-    dismissed: Schema.optionalKey(Schema.Array(Label)),
-    group: Schema.String,
-    predicted: Schema.optionalKey(Schema.Array(PredictedLabel))
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface Labelling extends Schema.Struct.Type<typeof LabellingFields> {}
 /** The labels of one label group on a comment. */
-export type Labelling = typeof Labelling.Type
+export const Labelling: Schema.Codec<Labelling, Schema.Struct.Encoded<typeof LabellingFields>> =
+  openStruct(LabellingFields)
 
+const MoonFormLabelCapturesFields = { captures: emptyWhenAbsent(Schema.Array(MoonFormCapture), "array"), label: Label }
 /** The field captures of one label. */
-export const MoonFormLabelCaptures = Schema.StructWithRest(
-  Schema.Struct({ captures: Schema.optionalKey(Schema.Array(MoonFormCapture)), label: Label }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface MoonFormLabelCaptures extends Schema.Struct.Type<typeof MoonFormLabelCapturesFields> {}
 /** The field captures of one label. */
-export type MoonFormLabelCaptures = typeof MoonFormLabelCaptures.Type
+export const MoonFormLabelCaptures: Schema.Codec<MoonFormLabelCaptures, Schema.Struct.Encoded<typeof MoonFormLabelCapturesFields>> =
+  openStruct(MoonFormLabelCapturesFields)
 
+const MoonFormFields = {
+  assigned: emptyWhenAbsent(Schema.Array(MoonFormLabelCaptures), "array"),
+  dismissed: emptyWhenAbsent(Schema.Array(MoonFormLabelCaptures), "array"),
+  group: Schema.String,
+  predicted: absentWhenNull(Schema.Array(MoonFormLabelCaptures))
+}
 /** Generative-extraction fields of one label group on a comment. */
-export const MoonForm = Schema.StructWithRest(
-  Schema.Struct({
-    assigned: Schema.Array(MoonFormLabelCaptures),
-    dismissed: Schema.Array(MoonFormLabelCaptures),
-    group: Schema.String,
-    predicted: Schema.optionalKey(Schema.Array(MoonFormLabelCaptures))
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface MoonForm extends Schema.Struct.Type<typeof MoonFormFields> {}
 /** Generative-extraction fields of one label group on a comment. */
-export type MoonForm = typeof MoonForm.Type
+export const MoonForm: Schema.Codec<MoonForm, Schema.Struct.Encoded<typeof MoonFormFields>> = openStruct(MoonFormFields)
 
+const StatisticsFields = {
+  /** Label name to counts by sentiment. */
+  label_counts: emptyWhenAbsent(
+    Schema.Record(Schema.String, openStruct({ negative: Schema.Number, positive: Schema.Number })),
+    "map"
+  ),
+  /** Rows of a date string followed by numbers. */
+  label_timeseries: emptyWhenAbsent(Schema.Array(Schema.Array(Schema.Union([Schema.String, Schema.Number]))), "array"),
+  num_comments: Schema.Number
+}
 /** Comment counts, label counts and label time series. */
-export const Statistics = Schema.StructWithRest(
-  Schema.Struct({
-    /** Label name to counts by sentiment. */
-    label_counts: Schema.optionalKey(Schema.Record(Schema.String, Schema.StructWithRest(
-      Schema.Struct({ negative: Schema.Number, positive: Schema.Number }),
-      [Schema.Record(Schema.String, Schema.Json)]
-    ))),
-    /** Rows of a date string followed by numbers. */
-    label_timeseries: Schema.optionalKey(Schema.Array(Schema.Array(Schema.Union([Schema.String, Schema.Number])))),
-    num_comments: Schema.Number
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface Statistics extends Schema.Struct.Type<typeof StatisticsFields> {}
 /** Comment counts, label counts and label time series. */
-export type Statistics = typeof Statistics.Type
+export const Statistics: Schema.Codec<Statistics, Schema.Struct.Encoded<typeof StatisticsFields>> =
+  openStruct(StatisticsFields)
 
 /** Success marker of the JSON envelope. */
 export const StatusOk = Schema.Literal("ok")
 /** Success marker of the JSON envelope. */
 export type StatusOk = typeof StatusOk.Type
 
+const StreamModelFields = { label_thresholds: Schema.Array(LabelThreshold), version: Schema.Int }
 /** The pinned model of a stream and the label thresholds it returns. */
-export const StreamModel = Schema.StructWithRest(
-  Schema.Struct({ label_thresholds: Schema.Array(LabelThreshold), version: Schema.Int }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface StreamModel extends Schema.Struct.Type<typeof StreamModelFields> {}
 /** The pinned model of a stream and the label thresholds it returns. */
-export type StreamModel = typeof StreamModel.Type
+export const StreamModel: Schema.Codec<StreamModel, Schema.Struct.Encoded<typeof StreamModelFields>> =
+  openStruct(StreamModelFields)
 
+const ThreadPropertiesFields = {
+  duration: absentWhenNull(Schema.Number),
+  first_sender: absentWhenNull(Schema.String),
+  num_messages: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+  response_time: absentWhenNull(Schema.Number),
+  thread_position: absentWhenNull(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)))
+}
 /** Properties of the comment's thread. */
-export const ThreadProperties = Schema.StructWithRest(
-  Schema.Struct({
-    duration: Schema.optionalKey(Schema.NullOr(Schema.Number)),
-    first_sender: Schema.optionalKey(Schema.NullOr(Schema.String)),
-    num_messages: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
-    response_time: Schema.optionalKey(Schema.NullOr(Schema.Number)),
-    thread_position: Schema.optionalKey(Schema.NullOr(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))))
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface ThreadProperties extends Schema.Struct.Type<typeof ThreadPropertiesFields> {}
 /** Properties of the comment's thread. */
-export type ThreadProperties = typeof ThreadProperties.Type
+export const ThreadProperties: Schema.Codec<ThreadProperties, Schema.Struct.Encoded<typeof ThreadPropertiesFields>> =
+  openStruct(ThreadPropertiesFields)
 
 /**
  * RFC 3339 timestamp. Responses use several shapes (`+00:00`, `Z`, fractional seconds, and naive times, which mean
@@ -764,128 +769,94 @@ export const Timestamp = Schema.String
  */
 export type Timestamp = typeof Timestamp.Type
 
+const CommentFilterViewFields = {
+  messages: absentWhenNull(Schema.Record(Schema.String, PropertyFilterView)),
+  reviewed: absentWhenNull(Schema.Union([
+    Schema.Literals(["only_reviewed", "only_unreviewed"]),
+    Schema.StringForLiteralAutocomplete
+  ])),
+  sources: emptyWhenAbsent(Schema.Array(Schema.String), "array"),
+  timestamp: absentWhenNull(openStruct({
+    maximum: Schema.optionalKey(Timestamp),
+    minimum: Schema.optionalKey(Timestamp)
+  })),
+  user_properties: absentWhenNull(Schema.Record(Schema.String, PropertyFilterView))
+}
 /** A comment filter as the server returns it (e.g. on a stream). */
-export const CommentFilterView = Schema.StructWithRest(
-  Schema.Struct({
-    messages: Schema.optionalKey(Schema.Record(Schema.String, PropertyFilterView)),
-    reviewed: Schema.optionalKey(Schema.Union([
-      Schema.Literals(["only_reviewed", "only_unreviewed"]),
-      Schema.StringForLiteralAutocomplete
-    ])),
-    sources: Schema.optionalKey(Schema.Array(Schema.String)),
-    timestamp: Schema.optionalKey(Schema.StructWithRest(
-      Schema.Struct({ maximum: Schema.optionalKey(Timestamp), minimum: Schema.optionalKey(Timestamp) }),
-      [Schema.Record(Schema.String, Schema.Json)]
-    )),
-    user_properties: Schema.optionalKey(Schema.Record(Schema.String, PropertyFilterView))
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface CommentFilterView extends Schema.Struct.Type<typeof CommentFilterViewFields> {}
 /** A comment filter as the server returns it (e.g. on a stream). */
-export type CommentFilterView = typeof CommentFilterView.Type
+export const CommentFilterView: Schema.Codec<CommentFilterView, Schema.Struct.Encoded<typeof CommentFilterViewFields>> =
+  openStruct(CommentFilterViewFields)
 
+const DatasetFields = {
+  _dataset_flags: Schema.optionalKey(Schema.Array(DatasetFlag)),
+  _model_config: Schema.optionalKey(ModelConfig),
+  created: Timestamp,
+  description: Schema.String,
+  entity_defs: emptyWhenAbsent(Schema.Array(EntityDef), "array"),
+  general_fields: emptyWhenAbsent(Schema.Array(GeneralFieldDef), "array"),
+  has_sentiment: Schema.Boolean,
+  id: Schema.String,
+  label_defs: emptyWhenAbsent(Schema.Array(LabelDef), "array"),
+  label_groups: emptyWhenAbsent(Schema.Array(LabelGroup), "array"),
+  last_modified: Timestamp,
+  model_family: ModelFamily,
+  name: Schema.String,
+  /** Project name. */
+  owner: Schema.String,
+  source_ids: Schema.Array(Schema.String),
+  title: Schema.String
+}
 /** A dataset over one or more sources, with its label taxonomy. */
-export const Dataset = Schema.StructWithRest(
-  Schema.Struct({
-    _dataset_flags: Schema.optionalKey(Schema.Array(DatasetFlag)),
-    _model_config: Schema.optionalKey(ModelConfig),
-    created: Timestamp,
-    description: Schema.String,
-    entity_defs: Schema.Array(EntityDef),
-    general_fields: Schema.optionalKey(Schema.Array(GeneralFieldDef)),
-    has_sentiment: Schema.Boolean,
-    id: Schema.String,
-    label_defs: Schema.Array(LabelDef),
-    label_groups: Schema.Array(LabelGroup),
-    last_modified: Timestamp,
-    model_family: ModelFamily,
-    name: Schema.String,
-    /** Project name. */
-    owner: Schema.String,
-    source_ids: Schema.Array(Schema.String),
-    title: Schema.String
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface Dataset extends Schema.Struct.Type<typeof DatasetFields> {}
 /** A dataset over one or more sources, with its label taxonomy. */
-export type Dataset = typeof Dataset.Type
+export const Dataset: Schema.Codec<Dataset, Schema.Struct.Encoded<typeof DatasetFields>> = openStruct(DatasetFields)
 
+const MessageFields = {
+  bcc: absentWhenNull(Schema.Array(Schema.String)),
+  body: MessageText,
+  cc: absentWhenNull(Schema.Array(Schema.String)),
+  from: absentWhenNull(Schema.String),
+  language: absentWhenNull(Schema.String),
+  sent_at: absentWhenNull(Timestamp),
+  signature: absentWhenNull(MessageText),
+  subject: absentWhenNull(MessageSubject),
+  to: absentWhenNull(Schema.Array(Schema.String))
+}
 /** One message of a comment. */
-export const Message = Schema.StructWithRest(
-  Schema.Struct({
-    bcc: Schema.optionalKey(Schema.Array(Schema.String)),
-    body: MessageText,
-    cc: Schema.optionalKey(Schema.Array(Schema.String)),
-    from: Schema.optionalKey(Schema.String),
-    language: Schema.optionalKey(Schema.String),
-    sent_at: Schema.optionalKey(Timestamp),
-    signature: Schema.optionalKey(MessageText),
-    subject: Schema.optionalKey(MessageSubject),
-    to: Schema.optionalKey(Schema.Array(Schema.String))
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface Message extends Schema.Struct.Type<typeof MessageFields> {}
 /** One message of a comment. */
-export type Message = typeof Message.Type
+export const Message: Schema.Codec<Message, Schema.Struct.Encoded<typeof MessageFields>> = openStruct(MessageFields)
 
-/** One message of a new comment. */
-export const NewMessage = Schema.Struct({
-  bcc: Schema.optionalKey(
-    Schema.Array(Schema.String.check(Schema.isMinCodePoints(1), Schema.isMaxCodePoints(512))).check(
-      Schema.isMaxLength(2048)
-    )
-  ),
-  body: NewMessageText,
-  cc: Schema.optionalKey(
-    Schema.Array(Schema.String.check(Schema.isMinCodePoints(1), Schema.isMaxCodePoints(512))).check(
-      Schema.isMaxLength(2048)
-    )
-  ),
-  from: Schema.optionalKey(Schema.String.check(Schema.isMinCodePoints(1), Schema.isMaxCodePoints(512))),
-  language: Schema.optionalKey(Schema.String.check(Schema.isMinCodePoints(1), Schema.isMaxCodePoints(8))),
-  sent_at: Schema.optionalKey(Timestamp),
-  signature: Schema.optionalKey(NewMessageText),
-  subject: Schema.optionalKey(NewMessageSubject),
-  to: Schema.optionalKey(
-    Schema.Array(Schema.String.check(Schema.isMinCodePoints(1), Schema.isMaxCodePoints(512))).check(
-      Schema.isMaxLength(2048)
-    )
-  )
-})
-/** One message of a new comment. */
-export type NewMessage = typeof NewMessage.Type
-
+const StreamFields = {
+  comment_filter: Schema.optionalKey(CommentFilterView),
+  /** Undocumented (`"0"` in the docs example); looks like a concurrency token. */
+  context: Schema.optionalKey(Schema.String),
+  created_at: Timestamp,
+  dataset_id: Schema.String,
+  description: Schema.String,
+  id: Schema.String,
+  label_threshold_filter: absentWhenNull(LabelThresholdFilter),
+  model: absentWhenNull(StreamModel),
+  name: Schema.String,
+  title: Schema.String,
+  updated_at: Timestamp
+}
 /**
  * A stream: a persistent cursor over the comments of a dataset, optionally filtered and annotated with the predictions
  * of a pinned model.
  */
-export const Stream = Schema.StructWithRest(
-  Schema.Struct({
-    comment_filter: Schema.optionalKey(CommentFilterView),
-    /** Undocumented (`"0"` in the docs example); looks like a concurrency token. */
-    context: Schema.optionalKey(Schema.String),
-    created_at: Timestamp,
-    dataset_id: Schema.String,
-    description: Schema.String,
-    id: Schema.String,
-    label_threshold_filter: Schema.optionalKey(Schema.NullOr(LabelThresholdFilter)),
-    model: Schema.optionalKey(StreamModel),
-    name: Schema.String,
-    title: Schema.String,
-    updated_at: Timestamp
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface Stream extends Schema.Struct.Type<typeof StreamFields> {}
 /**
  * A stream: a persistent cursor over the comments of a dataset, optionally filtered and annotated with the predictions
  * of a pinned model.
  */
-export type Stream = typeof Stream.Type
+export const Stream: Schema.Codec<Stream, Schema.Struct.Encoded<typeof StreamFields>> = openStruct(StreamFields)
 
 /** Inclusive bounds on a timestamp; either may be left out. */
 export const TimestampRange = Schema.Struct({
-  maximum: Schema.optionalKey(Timestamp),
-  minimum: Schema.optionalKey(Timestamp)
+  maximum: Schema.optionalKey(NewTimestamp),
+  minimum: Schema.optionalKey(NewTimestamp)
 })
 /** Inclusive bounds on a timestamp; either may be left out. */
 export type TimestampRange = typeof TimestampRange.Type
@@ -927,39 +898,36 @@ export const UserProperties = Schema.StructWithRest(Schema.Struct({}), [
 /** User properties of a comment. Keys carry a type prefix: `string:<Name>` holds a string, `number:<Name>` a number. */
 export type UserProperties = typeof UserProperties.Type
 
+const CommentFields = {
+  attachments: emptyWhenAbsent(Schema.Array(AttachmentMetadata), "array"),
+  created_at: Timestamp,
+  /** Absent means false. */
+  has_annotations: Schema.optionalKey(Schema.Boolean),
+  /** Caller-chosen id, unique within the source. */
+  id: Schema.String,
+  messages: Schema.Array(Message),
+  source_id: Schema.optionalKey(Schema.String),
+  /** Groups comments into a conversation. */
+  thread_id: absentWhenNull(Schema.String),
+  timestamp: Timestamp,
+  uid: CommentUid,
+  user_properties: emptyWhenAbsentOrNull(UserProperties, "map")
+}
 /** A stored comment (email, chat message, call transcript...). */
-export const Comment = Schema.StructWithRest(
-  Schema.Struct({
-    attachments: Schema.optionalKey(Schema.Array(AttachmentMetadata)),
-    created_at: Timestamp,
-    /** Absent means false. */
-    has_annotations: Schema.optionalKey(Schema.Boolean),
-    /** Caller-chosen id, unique within the source. */
-    id: Schema.String,
-    messages: Schema.Array(Message),
-    source_id: Schema.optionalKey(Schema.String),
-    /** Groups comments into a conversation. */
-    thread_id: Schema.optionalKey(Schema.String),
-    timestamp: Timestamp,
-    uid: CommentUid,
-    user_properties: Schema.optionalKey(Schema.NullOr(UserProperties))
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface Comment extends Schema.Struct.Type<typeof CommentFields> {}
 /** A stored comment (email, chat message, call transcript...). */
-export type Comment = typeof Comment.Type
+export const Comment: Schema.Codec<Comment, Schema.Struct.Encoded<typeof CommentFields>> = openStruct(CommentFields)
 
+const AnnotatedCommentFields = {
+  comment: Comment,
+  entities: absentWhenNull(Entities),
+  label_properties: absentWhenNull(Schema.Array(LabelProperty)),
+  labelling: absentWhenNull(Schema.Array(Labelling)),
+  moon_forms: absentWhenNull(Schema.Array(MoonForm)),
+  thread_properties: absentWhenNull(ThreadProperties)
+}
 /** A comment with its annotations, predictions and thread properties. */
-export const AnnotatedComment = Schema.StructWithRest(
-  Schema.Struct({
-    comment: Comment,
-    entities: Schema.optionalKey(Entities),
-    label_properties: Schema.optionalKey(Schema.Array(LabelProperty)),
-    labelling: Schema.optionalKey(Schema.Array(Labelling)),
-    moon_forms: Schema.optionalKey(Schema.Array(MoonForm)),
-    thread_properties: Schema.optionalKey(ThreadProperties)
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface AnnotatedComment extends Schema.Struct.Type<typeof AnnotatedCommentFields> {}
 /** A comment with its annotations, predictions and thread properties. */
-export type AnnotatedComment = typeof AnnotatedComment.Type
+export const AnnotatedComment: Schema.Codec<AnnotatedComment, Schema.Struct.Encoded<typeof AnnotatedCommentFields>> =
+  openStruct(AnnotatedCommentFields)

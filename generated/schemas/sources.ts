@@ -5,23 +5,23 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { absentWhenNull, emptyWhenAbsent, openStruct } from "./codecs.ts"
 import { CommentFilter, Statistics, StatusOk, Timestamp } from "./shared.ts"
 
+const DeleteSourceByIdResponseFields = { status: StatusOk }
 /** Success envelope without payload. */
-export const DeleteSourceByIdResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
+export interface DeleteSourceByIdResponse extends Schema.Struct.Type<typeof DeleteSourceByIdResponseFields> {}
 /** Success envelope without payload. */
-export type DeleteSourceByIdResponse = typeof DeleteSourceByIdResponse.Type
+export const DeleteSourceByIdResponse: Schema.Codec<DeleteSourceByIdResponse, Schema.Struct.Encoded<typeof DeleteSourceByIdResponseFields>> =
+  openStruct(DeleteSourceByIdResponseFields)
 
 export const GetSourceStatisticsRequest = Schema.Struct({ comment_filter: CommentFilter })
 export type GetSourceStatisticsRequest = typeof GetSourceStatisticsRequest.Type
 
-export const GetSourceStatisticsResponse = Schema.StructWithRest(
-  Schema.Struct({ statistics: Statistics, status: StatusOk }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type GetSourceStatisticsResponse = typeof GetSourceStatisticsResponse.Type
+const GetSourceStatisticsResponseFields = { statistics: Statistics, status: StatusOk }
+export interface GetSourceStatisticsResponse extends Schema.Struct.Type<typeof GetSourceStatisticsResponseFields> {}
+export const GetSourceStatisticsResponse: Schema.Codec<GetSourceStatisticsResponse, Schema.Struct.Encoded<typeof GetSourceStatisticsResponseFields>> =
+  openStruct(GetSourceStatisticsResponseFields)
 
 /** Fields of a new source; all optional. */
 export const NewSource = Schema.Struct({
@@ -30,7 +30,10 @@ export const NewSource = Schema.Struct({
   bucket_id: Schema.optionalKey(Schema.String),
   description: Schema.optionalKey(Schema.String.check(Schema.isMaxCodePoints(16384))),
   email_transform_tag: Schema.optionalKey(Schema.String),
-  language: Schema.optionalKey(Schema.Literals(["en", "de", "xlm"])),
+  language: Schema.optionalKey(Schema.Union([
+    Schema.Literals(["en", "de", "xlm"]),
+    Schema.StringForLiteralAutocomplete
+  ])),
   sensitive_properties: Schema.optionalKey(Schema.Array(Schema.String).check(Schema.isMaxLength(4096))),
   should_translate: Schema.optionalKey(Schema.Boolean),
   title: Schema.optionalKey(Schema.String.check(Schema.isMaxCodePoints(128)))
@@ -41,66 +44,62 @@ export type NewSource = typeof NewSource.Type
 export const CreateSourceRequest = Schema.Struct({ source: NewSource })
 export type CreateSourceRequest = typeof CreateSourceRequest.Type
 
+const SourceFields = {
+  /** Internal kind of source. */
+  _kind: Schema.optionalKey(Schema.Union([
+    Schema.Literals(["call", "chat", "ixp_runtime", "ixp_design"]),
+    Schema.StringForLiteralAutocomplete
+  ])),
+  /** Id of the linked email bucket. */
+  bucket_id: absentWhenNull(Schema.String),
+  created_at: Timestamp,
+  description: Schema.String,
+  email_transform_tag: absentWhenNull(Schema.String),
+  /** 16 lowercase hex chars. */
+  id: Schema.String,
+  language: Schema.optionalKey(Schema.Union([
+    Schema.Literals(["en", "de", "xlm"]),
+    Schema.StringForLiteralAutocomplete
+  ])),
+  last_modified: Schema.optionalKey(Timestamp),
+  name: Schema.String,
+  /** Project name. */
+  owner: Schema.String,
+  /** User-property names that need an extra permission to read. */
+  sensitive_properties: emptyWhenAbsent(Schema.Array(Schema.String), "array"),
+  should_translate: Schema.Boolean,
+  title: Schema.String,
+  updated_at: Timestamp
+}
 /** A source of comments. */
-export const Source = Schema.StructWithRest(
-  Schema.Struct({
-    /** Internal kind of source. */
-    _kind: Schema.optionalKey(Schema.Union([
-      Schema.Literals(["call", "chat", "ixp_runtime", "ixp_design"]),
-      Schema.StringForLiteralAutocomplete
-    ])),
-    /** Id of the linked email bucket. */
-    bucket_id: Schema.optionalKey(Schema.NullOr(Schema.String)),
-    created_at: Timestamp,
-    description: Schema.String,
-    email_transform_tag: Schema.optionalKey(Schema.NullOr(Schema.String)),
-    /** 16 lowercase hex chars. */
-    id: Schema.String,
-    language: Schema.optionalKey(Schema.Union([
-      Schema.Literals(["en", "de", "xlm"]),
-      Schema.StringForLiteralAutocomplete
-    ])),
-    last_modified: Schema.optionalKey(Timestamp),
-    name: Schema.String,
-    /** Project name. */
-    owner: Schema.String,
-    /** User-property names that need an extra permission to read. */
-    sensitive_properties: Schema.Array(Schema.String),
-    should_translate: Schema.Boolean,
-    title: Schema.String,
-    updated_at: Timestamp
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface Source extends Schema.Struct.Type<typeof SourceFields> {}
 /** A source of comments. */
-export type Source = typeof Source.Type
+export const Source: Schema.Codec<Source, Schema.Struct.Encoded<typeof SourceFields>> = openStruct(SourceFields)
 
-export const CreateSourceResponse = Schema.StructWithRest(Schema.Struct({ source: Source, status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
-export type CreateSourceResponse = typeof CreateSourceResponse.Type
+const CreateSourceResponseFields = { source: Source, status: StatusOk }
+export interface CreateSourceResponse extends Schema.Struct.Type<typeof CreateSourceResponseFields> {}
+export const CreateSourceResponse: Schema.Codec<CreateSourceResponse, Schema.Struct.Encoded<typeof CreateSourceResponseFields>> =
+  openStruct(CreateSourceResponseFields)
 
-export const GetSourceByIdResponse = Schema.StructWithRest(Schema.Struct({ source: Source, status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
-export type GetSourceByIdResponse = typeof GetSourceByIdResponse.Type
+const GetSourceByIdResponseFields = { source: Source, status: StatusOk }
+export interface GetSourceByIdResponse extends Schema.Struct.Type<typeof GetSourceByIdResponseFields> {}
+export const GetSourceByIdResponse: Schema.Codec<GetSourceByIdResponse, Schema.Struct.Encoded<typeof GetSourceByIdResponseFields>> =
+  openStruct(GetSourceByIdResponseFields)
 
-export const GetSourceResponse = Schema.StructWithRest(Schema.Struct({ source: Source, status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
-export type GetSourceResponse = typeof GetSourceResponse.Type
+const GetSourceResponseFields = { source: Source, status: StatusOk }
+export interface GetSourceResponse extends Schema.Struct.Type<typeof GetSourceResponseFields> {}
+export const GetSourceResponse: Schema.Codec<GetSourceResponse, Schema.Struct.Encoded<typeof GetSourceResponseFields>> =
+  openStruct(GetSourceResponseFields)
 
-export const ListProjectSourcesResponse = Schema.StructWithRest(
-  Schema.Struct({ sources: Schema.Array(Source), status: StatusOk }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type ListProjectSourcesResponse = typeof ListProjectSourcesResponse.Type
+const ListProjectSourcesResponseFields = { sources: Schema.Array(Source), status: StatusOk }
+export interface ListProjectSourcesResponse extends Schema.Struct.Type<typeof ListProjectSourcesResponseFields> {}
+export const ListProjectSourcesResponse: Schema.Codec<ListProjectSourcesResponse, Schema.Struct.Encoded<typeof ListProjectSourcesResponseFields>> =
+  openStruct(ListProjectSourcesResponseFields)
 
-export const ListSourcesResponse = Schema.StructWithRest(
-  Schema.Struct({ sources: Schema.Array(Source), status: StatusOk }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type ListSourcesResponse = typeof ListSourcesResponse.Type
+const ListSourcesResponseFields = { sources: Schema.Array(Source), status: StatusOk }
+export interface ListSourcesResponse extends Schema.Struct.Type<typeof ListSourcesResponseFields> {}
+export const ListSourcesResponse: Schema.Codec<ListSourcesResponse, Schema.Struct.Encoded<typeof ListSourcesResponseFields>> =
+  openStruct(ListSourcesResponseFields)
 
 /**
  * Fields to overwrite on a source. `bucket_id: null` detaches the linked bucket; the official client always sends
@@ -111,7 +110,10 @@ export const UpdateSource = Schema.Struct({
   bucket_id: Schema.optionalKey(Schema.NullOr(Schema.String)),
   description: Schema.optionalKey(Schema.String.check(Schema.isMaxCodePoints(16384))),
   email_transform_tag: Schema.optionalKey(Schema.String),
-  language: Schema.optionalKey(Schema.Literals(["en", "de", "xlm"])),
+  language: Schema.optionalKey(Schema.Union([
+    Schema.Literals(["en", "de", "xlm"]),
+    Schema.StringForLiteralAutocomplete
+  ])),
   sensitive_properties: Schema.optionalKey(Schema.Array(Schema.String).check(Schema.isMaxLength(4096))),
   should_translate: Schema.optionalKey(Schema.Boolean),
   title: Schema.optionalKey(Schema.String.check(Schema.isMaxCodePoints(128)))
@@ -125,7 +127,7 @@ export type UpdateSource = typeof UpdateSource.Type
 export const UpdateSourceRequest = Schema.Struct({ source: UpdateSource })
 export type UpdateSourceRequest = typeof UpdateSourceRequest.Type
 
-export const UpdateSourceResponse = Schema.StructWithRest(Schema.Struct({ source: Source, status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
-export type UpdateSourceResponse = typeof UpdateSourceResponse.Type
+const UpdateSourceResponseFields = { source: Source, status: StatusOk }
+export interface UpdateSourceResponse extends Schema.Struct.Type<typeof UpdateSourceResponseFields> {}
+export const UpdateSourceResponse: Schema.Codec<UpdateSourceResponse, Schema.Struct.Encoded<typeof UpdateSourceResponseFields>> =
+  openStruct(UpdateSourceResponseFields)

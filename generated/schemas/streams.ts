@@ -5,32 +5,33 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
-import { Comment, CommentUid, Entity, NewStream, PredictedLabel, StatusOk, Stream, Timestamp } from "./shared.ts"
+import { absentWhenNull, openStruct } from "./codecs.ts"
+import { Comment, CommentUid, Entity, NewStream, NewTimestamp, PredictedLabel, StatusOk, Stream } from "./shared.ts"
 
 export const AdvanceStreamRequest = Schema.Struct({ sequence_id: Schema.String })
 export type AdvanceStreamRequest = typeof AdvanceStreamRequest.Type
 
+const AdvanceStreamResponseFields = { status: StatusOk }
 /** Not captured in the catalogue beyond `status`; other fields are kept as-is. */
-export const AdvanceStreamResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
+export interface AdvanceStreamResponse extends Schema.Struct.Type<typeof AdvanceStreamResponseFields> {}
 /** Not captured in the catalogue beyond `status`; other fields are kept as-is. */
-export type AdvanceStreamResponse = typeof AdvanceStreamResponse.Type
+export const AdvanceStreamResponse: Schema.Codec<AdvanceStreamResponse, Schema.Struct.Encoded<typeof AdvanceStreamResponseFields>> =
+  openStruct(AdvanceStreamResponseFields)
 
 export const CreateStreamRequest = Schema.Struct({ stream: NewStream })
 export type CreateStreamRequest = typeof CreateStreamRequest.Type
 
-export const CreateStreamResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk, stream: Stream }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
-export type CreateStreamResponse = typeof CreateStreamResponse.Type
+const CreateStreamResponseFields = { status: StatusOk, stream: Stream }
+export interface CreateStreamResponse extends Schema.Struct.Type<typeof CreateStreamResponseFields> {}
+export const CreateStreamResponse: Schema.Codec<CreateStreamResponse, Schema.Struct.Encoded<typeof CreateStreamResponseFields>> =
+  openStruct(CreateStreamResponseFields)
 
+const DeleteStreamResponseFields = { status: StatusOk }
 /** Success envelope without payload. */
-export const DeleteStreamResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
+export interface DeleteStreamResponse extends Schema.Struct.Type<typeof DeleteStreamResponseFields> {}
 /** Success envelope without payload. */
-export type DeleteStreamResponse = typeof DeleteStreamResponse.Type
+export const DeleteStreamResponse: Schema.Codec<DeleteStreamResponse, Schema.Struct.Encoded<typeof DeleteStreamResponseFields>> =
+  openStruct(DeleteStreamResponseFields)
 
 export const FetchStreamRequest = Schema.Struct({
   /** Maximum number of filtered-out comments to skip. */
@@ -42,60 +43,57 @@ export const FetchStreamRequest = Schema.Struct({
 })
 export type FetchStreamRequest = typeof FetchStreamRequest.Type
 
-export const GetStreamResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk, stream: Stream }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
-export type GetStreamResponse = typeof GetStreamResponse.Type
+const GetStreamResponseFields = { status: StatusOk, stream: Stream }
+export interface GetStreamResponse extends Schema.Struct.Type<typeof GetStreamResponseFields> {}
+export const GetStreamResponse: Schema.Codec<GetStreamResponse, Schema.Struct.Encoded<typeof GetStreamResponseFields>> =
+  openStruct(GetStreamResponseFields)
 
-export const ListStreamsResponse = Schema.StructWithRest(
-  Schema.Struct({ status: StatusOk, streams: Schema.Array(Stream) }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type ListStreamsResponse = typeof ListStreamsResponse.Type
+const ListStreamsResponseFields = { status: StatusOk, streams: Schema.Array(Stream) }
+export interface ListStreamsResponse extends Schema.Struct.Type<typeof ListStreamsResponseFields> {}
+export const ListStreamsResponse: Schema.Codec<ListStreamsResponse, Schema.Struct.Encoded<typeof ListStreamsResponseFields>> =
+  openStruct(ListStreamsResponseFields)
 
-export const ResetStreamRequest = Schema.Struct({ to_comment_created_at: Timestamp })
+export const ResetStreamRequest = Schema.Struct({ to_comment_created_at: NewTimestamp })
 export type ResetStreamRequest = typeof ResetStreamRequest.Type
 
+const ResetStreamResponseFields = { status: StatusOk }
 /** Only partially captured (a `sequence_id`-like key precedes `status`); other fields are kept as-is. */
-export const ResetStreamResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
+export interface ResetStreamResponse extends Schema.Struct.Type<typeof ResetStreamResponseFields> {}
 /** Only partially captured (a `sequence_id`-like key precedes `status`); other fields are kept as-is. */
-export type ResetStreamResponse = typeof ResetStreamResponse.Type
+export const ResetStreamResponse: Schema.Codec<ResetStreamResponse, Schema.Struct.Encoded<typeof ResetStreamResponseFields>> =
+  openStruct(ResetStreamResponseFields)
 
+const StreamBatchResultFields = {
+  comment: Comment,
+  entities: absentWhenNull(Schema.Array(Entity)),
+  labels: absentWhenNull(Schema.Array(PredictedLabel)),
+  sequence_id: Schema.String
+}
 /** One comment of a stream batch, with its predictions. */
-export const StreamBatchResult = Schema.StructWithRest(
-  Schema.Struct({
-    comment: Comment,
-    entities: Schema.optionalKey(Schema.NullOr(Schema.Array(Entity))),
-    labels: Schema.optionalKey(Schema.NullOr(Schema.Array(PredictedLabel))),
-    sequence_id: Schema.String
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface StreamBatchResult extends Schema.Struct.Type<typeof StreamBatchResultFields> {}
 /** One comment of a stream batch, with its predictions. */
-export type StreamBatchResult = typeof StreamBatchResult.Type
+export const StreamBatchResult: Schema.Codec<StreamBatchResult, Schema.Struct.Encoded<typeof StreamBatchResultFields>> =
+  openStruct(StreamBatchResultFields)
 
+const FetchStreamResponseFields = {
+  /** Number of comments skipped by the filter. */
+  filtered: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+  is_end_sequence: Schema.Boolean,
+  results: Schema.Array(StreamBatchResult),
+  sequence_id: Schema.String,
+  status: StatusOk
+}
 /**
  * A stream batch. Advance to `sequence_id` to acknowledge the whole batch, or to a result's own `sequence_id` to
  * acknowledge up to that comment.
  */
-export const FetchStreamResponse = Schema.StructWithRest(
-  Schema.Struct({
-    /** Number of comments skipped by the filter. */
-    filtered: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
-    is_end_sequence: Schema.Boolean,
-    results: Schema.Array(StreamBatchResult),
-    sequence_id: Schema.String,
-    status: StatusOk
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface FetchStreamResponse extends Schema.Struct.Type<typeof FetchStreamResponseFields> {}
 /**
  * A stream batch. Advance to `sequence_id` to acknowledge the whole batch, or to a result's own `sequence_id` to
  * acknowledge up to that comment.
  */
-export type FetchStreamResponse = typeof FetchStreamResponse.Type
+export const FetchStreamResponse: Schema.Codec<FetchStreamResponse, Schema.Struct.Encoded<typeof FetchStreamResponseFields>> =
+  openStruct(FetchStreamResponseFields)
 
 /** A comment to tag as an exception. */
 export const StreamException = Schema.Struct({
@@ -108,41 +106,39 @@ export const StreamException = Schema.Struct({
 /** A comment to tag as an exception. */
 export type StreamException = typeof StreamException.Type
 
+const StreamResultFields = {
+  comment: Comment,
+  /** The value to advance the stream to, to acknowledge this result. */
+  continuation: Schema.optionalKey(Schema.String),
+  /** Label and field extractions with confidences (shape not captured). */
+  prediction: Schema.optionalKey(Schema.Record(Schema.String, Schema.Json))
+}
 /** One result of getStreamResults. Only partially captured; other fields are kept as-is. */
-export const StreamResult = Schema.StructWithRest(
-  Schema.Struct({
-    comment: Comment,
-    /** The value to advance the stream to, to acknowledge this result. */
-    continuation: Schema.optionalKey(Schema.String),
-    /** Label and field extractions with confidences (shape not captured). */
-    prediction: Schema.optionalKey(Schema.Record(Schema.String, Schema.Json))
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface StreamResult extends Schema.Struct.Type<typeof StreamResultFields> {}
 /** One result of getStreamResults. Only partially captured; other fields are kept as-is. */
-export type StreamResult = typeof StreamResult.Type
+export const StreamResult: Schema.Codec<StreamResult, Schema.Struct.Encoded<typeof StreamResultFields>> =
+  openStruct(StreamResultFields)
 
+const GetStreamResultsResponseFields = { results: Schema.Array(StreamResult), status: StatusOk }
 /** Stream results. Only partially captured; other fields are kept as-is. */
-export const GetStreamResultsResponse = Schema.StructWithRest(
-  Schema.Struct({ results: Schema.Array(StreamResult), status: StatusOk }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface GetStreamResultsResponse extends Schema.Struct.Type<typeof GetStreamResultsResponseFields> {}
 /** Stream results. Only partially captured; other fields are kept as-is. */
-export type GetStreamResultsResponse = typeof GetStreamResultsResponse.Type
+export const GetStreamResultsResponse: Schema.Codec<GetStreamResultsResponse, Schema.Struct.Encoded<typeof GetStreamResultsResponseFields>> =
+  openStruct(GetStreamResultsResponseFields)
 
 export const TagStreamExceptionsRequest = Schema.Struct({ exceptions: Schema.Array(StreamException) })
 export type TagStreamExceptionsRequest = typeof TagStreamExceptionsRequest.Type
 
+const TagStreamExceptionsResponseFields = { status: StatusOk }
 /** Success envelope; the official client ignores the rest of the body. */
-export const TagStreamExceptionsResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
+export interface TagStreamExceptionsResponse extends Schema.Struct.Type<typeof TagStreamExceptionsResponseFields> {}
 /** Success envelope; the official client ignores the rest of the body. */
-export type TagStreamExceptionsResponse = typeof TagStreamExceptionsResponse.Type
+export const TagStreamExceptionsResponse: Schema.Codec<TagStreamExceptionsResponse, Schema.Struct.Encoded<typeof TagStreamExceptionsResponseFields>> =
+  openStruct(TagStreamExceptionsResponseFields)
 
+const UntagStreamExceptionsResponseFields = { status: StatusOk }
 /** Success envelope without payload. */
-export const UntagStreamExceptionsResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
+export interface UntagStreamExceptionsResponse extends Schema.Struct.Type<typeof UntagStreamExceptionsResponseFields> {}
 /** Success envelope without payload. */
-export type UntagStreamExceptionsResponse = typeof UntagStreamExceptionsResponse.Type
+export const UntagStreamExceptionsResponse: Schema.Codec<UntagStreamExceptionsResponse, Schema.Struct.Encoded<typeof UntagStreamExceptionsResponseFields>> =
+  openStruct(UntagStreamExceptionsResponseFields)

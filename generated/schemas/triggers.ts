@@ -5,15 +5,16 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { openStruct } from "./codecs.ts"
 import { CommentFilter, NewStream, NewStreamModel, StatusOk, Stream } from "./shared.ts"
 
 export const CreateTriggerRequest = Schema.Struct({ trigger: NewStream })
 export type CreateTriggerRequest = typeof CreateTriggerRequest.Type
 
-export const CreateTriggerResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk, trigger: Stream }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
-export type CreateTriggerResponse = typeof CreateTriggerResponse.Type
+const CreateTriggerResponseFields = { status: StatusOk, trigger: Stream }
+export interface CreateTriggerResponse extends Schema.Struct.Type<typeof CreateTriggerResponseFields> {}
+export const CreateTriggerResponse: Schema.Codec<CreateTriggerResponse, Schema.Struct.Encoded<typeof CreateTriggerResponseFields>> =
+  openStruct(CreateTriggerResponseFields)
 
 /** Fields of a trigger (stream) to update. */
 export const UpdateTrigger = Schema.Struct({
@@ -28,7 +29,7 @@ export type UpdateTrigger = typeof UpdateTrigger.Type
 export const UpdateTriggerRequest = Schema.Struct({ trigger: UpdateTrigger })
 export type UpdateTriggerRequest = typeof UpdateTriggerRequest.Type
 
-export const UpdateTriggerResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk, trigger: Stream }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
-export type UpdateTriggerResponse = typeof UpdateTriggerResponse.Type
+const UpdateTriggerResponseFields = { status: StatusOk, trigger: Stream }
+export interface UpdateTriggerResponse extends Schema.Struct.Type<typeof UpdateTriggerResponseFields> {}
+export const UpdateTriggerResponse: Schema.Codec<UpdateTriggerResponse, Schema.Struct.Encoded<typeof UpdateTriggerResponseFields>> =
+  openStruct(UpdateTriggerResponseFields)

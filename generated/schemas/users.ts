@@ -5,14 +5,15 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { absentWhenNull, openStruct } from "./codecs.ts"
 import { StatusOk, Timestamp } from "./shared.ts"
 
+const DeleteUserResponseFields = { status: StatusOk }
 /** Success envelope without payload. */
-export const DeleteUserResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
+export interface DeleteUserResponse extends Schema.Struct.Type<typeof DeleteUserResponseFields> {}
 /** Success envelope without payload. */
-export type DeleteUserResponse = typeof DeleteUserResponse.Type
+export const DeleteUserResponse: Schema.Codec<DeleteUserResponse, Schema.Struct.Encoded<typeof DeleteUserResponseFields>> =
+  openStruct(DeleteUserResponseFields)
 
 /** Tenant-wide permission. */
 export const GlobalPermission = Schema.Union([
@@ -35,48 +36,54 @@ export const GlobalPermission = Schema.Union([
 export type GlobalPermission = typeof GlobalPermission.Type
 
 /** Tenant-wide permission. */
-export const NewGlobalPermission = Schema.Literals([
-  "root",
-  "debug",
-  "demo",
-  "subscriptions-read",
-  "artefacts-read",
-  "dialog",
-  "support-tenant-admin",
-  "support-users-write",
-  "deployment-quota-write",
-  "tenant-admin",
-  "tenant-quota-write"
+export const NewGlobalPermission = Schema.Union([
+  Schema.Literals([
+    "root",
+    "debug",
+    "demo",
+    "subscriptions-read",
+    "artefacts-read",
+    "dialog",
+    "support-tenant-admin",
+    "support-users-write",
+    "deployment-quota-write",
+    "tenant-admin",
+    "tenant-quota-write"
+  ]),
+  Schema.StringForLiteralAutocomplete
 ])
 /** Tenant-wide permission. */
 export type NewGlobalPermission = typeof NewGlobalPermission.Type
 
 /** Permission within a project (`voc` means datasets write, `voc-readonly` datasets read). */
-export const NewProjectPermission = Schema.Literals([
-  "sources-add-comments",
-  "datasets-admin",
-  "voc",
-  "datasets-review",
-  "voc-readonly",
-  "datasets-export",
-  "sources-admin",
-  "sources-translate",
-  "sources-read",
-  "sources-read-sensitive",
-  "streams-admin",
-  "streams-consume",
-  "streams-read",
-  "streams-write",
-  "users-read",
-  "users-write",
-  "buckets-read",
-  "buckets-write",
-  "buckets-append",
-  "files-write",
-  "appliance-config-read",
-  "appliance-config-write",
-  "integrations-read",
-  "integrations-write"
+export const NewProjectPermission = Schema.Union([
+  Schema.Literals([
+    "sources-add-comments",
+    "datasets-admin",
+    "voc",
+    "datasets-review",
+    "voc-readonly",
+    "datasets-export",
+    "sources-admin",
+    "sources-translate",
+    "sources-read",
+    "sources-read-sensitive",
+    "streams-admin",
+    "streams-consume",
+    "streams-read",
+    "streams-write",
+    "users-read",
+    "users-write",
+    "buckets-read",
+    "buckets-write",
+    "buckets-append",
+    "files-write",
+    "appliance-config-read",
+    "appliance-config-write",
+    "integrations-read",
+    "integrations-write"
+  ]),
+  Schema.StringForLiteralAutocomplete
 ])
 /** Permission within a project (`voc` means datasets write, `voc-readonly` datasets read). */
 export type NewProjectPermission = typeof NewProjectPermission.Type
@@ -140,23 +147,22 @@ export const RefreshUserPermissionsRequest = Schema.Record(Schema.String, Schema
 /** Empty object. */
 export type RefreshUserPermissionsRequest = typeof RefreshUserPermissionsRequest.Type
 
-export const RefreshUserPermissionsResponse = Schema.StructWithRest(
-  Schema.Struct({ permissions_refreshed: Schema.optionalKey(Schema.Boolean), status: StatusOk }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type RefreshUserPermissionsResponse = typeof RefreshUserPermissionsResponse.Type
+const RefreshUserPermissionsResponseFields = { permissions_refreshed: absentWhenNull(Schema.Boolean), status: StatusOk }
+export interface RefreshUserPermissionsResponse extends Schema.Struct.Type<typeof RefreshUserPermissionsResponseFields> {}
+export const RefreshUserPermissionsResponse: Schema.Codec<RefreshUserPermissionsResponse, Schema.Struct.Encoded<typeof RefreshUserPermissionsResponseFields>> =
+  openStruct(RefreshUserPermissionsResponseFields)
 
 /** Empty object. */
 export const SendWelcomeEmailRequest = Schema.Record(Schema.String, Schema.Never)
 /** Empty object. */
 export type SendWelcomeEmailRequest = typeof SendWelcomeEmailRequest.Type
 
+const SendWelcomeEmailResponseFields = { status: StatusOk }
 /** Success envelope without payload. */
-export const SendWelcomeEmailResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
+export interface SendWelcomeEmailResponse extends Schema.Struct.Type<typeof SendWelcomeEmailResponseFields> {}
 /** Success envelope without payload. */
-export type SendWelcomeEmailResponse = typeof SendWelcomeEmailResponse.Type
+export const SendWelcomeEmailResponse: Schema.Codec<SendWelcomeEmailResponse, Schema.Struct.Encoded<typeof SendWelcomeEmailResponseFields>> =
+  openStruct(SendWelcomeEmailResponseFields)
 
 /** Permissions to overwrite on a user. */
 export const UpdateUser = Schema.Struct({
@@ -169,60 +175,56 @@ export type UpdateUser = typeof UpdateUser.Type
 export const UpdateUserRequest = Schema.Struct({ user: UpdateUser })
 export type UpdateUserRequest = typeof UpdateUserRequest.Type
 
+const UserFields = {
+  created: Timestamp,
+  email: Schema.String,
+  global_permissions: Schema.Array(GlobalPermission),
+  id: Schema.String,
+  /** Project name to the user's permissions in it. */
+  organisation_permissions: Schema.Record(Schema.String, Schema.Array(ProjectPermission)),
+  sso_global_permissions: Schema.Array(GlobalPermission),
+  username: Schema.String,
+  verified: Schema.Boolean
+}
 /** A user and its permissions. */
-export const User = Schema.StructWithRest(
-  Schema.Struct({
-    created: Timestamp,
-    email: Schema.String,
-    global_permissions: Schema.Array(GlobalPermission),
-    id: Schema.String,
-    /** Project name to the user's permissions in it. */
-    organisation_permissions: Schema.Record(Schema.String, Schema.Array(ProjectPermission)),
-    sso_global_permissions: Schema.Array(GlobalPermission),
-    username: Schema.String,
-    verified: Schema.Boolean
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface User extends Schema.Struct.Type<typeof UserFields> {}
 /** A user and its permissions. */
-export type User = typeof User.Type
+export const User: Schema.Codec<User, Schema.Struct.Encoded<typeof UserFields>> = openStruct(UserFields)
 
-export const CreateUserResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk, user: User }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
-export type CreateUserResponse = typeof CreateUserResponse.Type
+const CreateUserResponseFields = { status: StatusOk, user: User }
+export interface CreateUserResponse extends Schema.Struct.Type<typeof CreateUserResponseFields> {}
+export const CreateUserResponse: Schema.Codec<CreateUserResponse, Schema.Struct.Encoded<typeof CreateUserResponseFields>> =
+  openStruct(CreateUserResponseFields)
 
-export const GetCurrentUserResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk, user: User }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
-export type GetCurrentUserResponse = typeof GetCurrentUserResponse.Type
+const GetCurrentUserResponseFields = { status: StatusOk, user: User }
+export interface GetCurrentUserResponse extends Schema.Struct.Type<typeof GetCurrentUserResponseFields> {}
+export const GetCurrentUserResponse: Schema.Codec<GetCurrentUserResponse, Schema.Struct.Encoded<typeof GetCurrentUserResponseFields>> =
+  openStruct(GetCurrentUserResponseFields)
 
-export const GetUserResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk, user: User }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
-export type GetUserResponse = typeof GetUserResponse.Type
+const GetUserResponseFields = { status: StatusOk, user: User }
+export interface GetUserResponse extends Schema.Struct.Type<typeof GetUserResponseFields> {}
+export const GetUserResponse: Schema.Codec<GetUserResponse, Schema.Struct.Encoded<typeof GetUserResponseFields>> =
+  openStruct(GetUserResponseFields)
 
-export const ListUsersPrivateResponse = Schema.StructWithRest(
-  Schema.Struct({ status: StatusOk, users: Schema.Array(User) }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
-export type ListUsersPrivateResponse = typeof ListUsersPrivateResponse.Type
+const ListUsersPrivateResponseFields = { status: StatusOk, users: Schema.Array(User) }
+export interface ListUsersPrivateResponse extends Schema.Struct.Type<typeof ListUsersPrivateResponseFields> {}
+export const ListUsersPrivateResponse: Schema.Codec<ListUsersPrivateResponse, Schema.Struct.Encoded<typeof ListUsersPrivateResponseFields>> =
+  openStruct(ListUsersPrivateResponseFields)
 
+const ListUsersResponseFields = { status: StatusOk, users: Schema.optionalKey(Schema.Array(User)) }
 /**
  * Not captured in the catalogue beyond `status`; `users` is expected as on listUsersPrivate. Other fields are kept
  * as-is.
  */
-export const ListUsersResponse = Schema.StructWithRest(
-  Schema.Struct({ status: StatusOk, users: Schema.optionalKey(Schema.Array(User)) }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export interface ListUsersResponse extends Schema.Struct.Type<typeof ListUsersResponseFields> {}
 /**
  * Not captured in the catalogue beyond `status`; `users` is expected as on listUsersPrivate. Other fields are kept
  * as-is.
  */
-export type ListUsersResponse = typeof ListUsersResponse.Type
+export const ListUsersResponse: Schema.Codec<ListUsersResponse, Schema.Struct.Encoded<typeof ListUsersResponseFields>> =
+  openStruct(ListUsersResponseFields)
 
-export const UpdateUserResponse = Schema.StructWithRest(Schema.Struct({ status: StatusOk, user: User }), [
-  Schema.Record(Schema.String, Schema.Json)
-])
-export type UpdateUserResponse = typeof UpdateUserResponse.Type
+const UpdateUserResponseFields = { status: StatusOk, user: User }
+export interface UpdateUserResponse extends Schema.Struct.Type<typeof UpdateUserResponseFields> {}
+export const UpdateUserResponse: Schema.Codec<UpdateUserResponse, Schema.Struct.Encoded<typeof UpdateUserResponseFields>> =
+  openStruct(UpdateUserResponseFields)

@@ -6,8 +6,10 @@
  * runs this module in a worker (worker.ts) that starts loading at once (`preload`). Only erasable TypeScript
  * here: the worker runs it with Node's own type stripping.
  *
- * One deliberate customisation: binary strings (`format: binary`, `contentMediaType: application/octet-stream`)
- * become `Blob`, as the openapi-typescript docs suggest, matching the multipart `file` fields we emit.
+ * Two deliberate customisations: binary strings (`format: binary`, `contentMediaType: application/octet-stream`)
+ * become `Blob`, as the openapi-typescript docs suggest, matching the multipart `file` fields we emit; and a
+ * property with a `default` stays optional (`defaultNonNullable: false`), since these types describe the wire,
+ * where such a property may be left out.
  *
  * @since 0.1.0
  */
@@ -27,6 +29,7 @@ export const renderOpenapiTypes = async (specPath: string): Promise<string> => {
   const blob = typescript.default.factory.createTypeReferenceNode("Blob")
   const ast = await openapiTypescript.default(pathToFileURL(specPath), {
     silent: true,
+    defaultNonNullable: false,
     transform: (schema) =>
       schema.format === "binary" ||
         (schema as { readonly contentMediaType?: unknown }).contentMediaType === "application/octet-stream"

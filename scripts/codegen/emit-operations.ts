@@ -90,8 +90,9 @@ export interface OperationDefinition {
 /** The body of generated/operations.ts (without the header line). */
 export const emitOperations = (spec: Spec): string => {
   const used = new Set<string>()
-  const context: EmitContext = { side: "request", cycle: new Set(), used }
+  const context: EmitContext = { side: "request", cycle: new Set(), used, codecs: new Set() }
   const table = object(spec.operations.map((operation) => operationEntry(operation, context)))
+
   for (const operation of spec.operations) {
     if (operation.requestBody !== undefined) used.add(operation.requestBody.schema)
     if (operation.response.schema !== undefined) used.add(operation.response.schema)
@@ -104,6 +105,8 @@ export const emitOperations = (spec: Spec): string => {
         "safety and pagination, by operationId. The runtime builds the client from it.\n\n@since 0.1.0"
     ),
     `import { Schema } from "effect"`,
+    // A building block an inline parameter schema uses (a timestamp) comes from the codecs module.
+    ...(context.codecs.size === 0 ? [] : [importStatement([...context.codecs].sort(compareStrings), "./schemas/codecs.ts")]),
     ...(names.length === 0 ? [] : [importStatement(names, "./schemas/index.ts")]),
     "",
     DEFINITIONS,

@@ -2,10 +2,16 @@
  * IR → generated/schemas/*.ts: one Effect Schema + type pair per component schema, grouped by module.
  *
  * How a node becomes a schema depends on its component's side:
- * - request side: plain `Schema.Struct`s and `Schema.Literals` (strictness comes from decoding with
- *   `{ onExcessProperty: "error" }`, which the runtime does for every request body);
- * - response side: objects keep unknown fields (`Schema.StructWithRest` with a `Record(String, Json)` rest) and
- *   enums accept unknown values (`Union([Literals([...]), StringForLiteralAutocomplete])`).
+ * - request side: plain `Schema.Struct`s (strictness comes from encoding with `{ onExcessProperty: "error" }`,
+ *   which the runtime does for every request body), timestamps as `TimestampInput` (a `Date` or an ISO 8601
+ *   string, sent in one canonical form);
+ * - response side: objects keep unknown fields (`openStruct`) while their static type lists the declared fields
+ *   only, and are declared as named interfaces (`interface Dataset`); an optional field that may be `null` reads
+ *   `null` as absent (`absentWhenNull`), and an optional collection with `default: []` or `{}` reads absent as
+ *   empty (`emptyWhenAbsent`).
+ * Enums are open (`Union([Literals([...]), StringForLiteralAutocomplete])`) where the spec writes them open, on
+ * either side; the spec must write every response-side enum open. The building blocks live in
+ * `schemas/codecs.ts` (emit-codecs.ts).
  *
  * Declarations are ordered so that a schema comes after the ones it uses (ties broken by name); references
  * inside a cycle go through `Schema.suspend` and the cycle's types are written out, because TypeScript cannot
@@ -17,6 +23,7 @@ import {
   array,
   arrow,
   call,
+  WIDTH,
   importStatement,
   type Code,
   jsDoc,
@@ -34,7 +41,8 @@ import {
   typeText,
   typeUnion
 } from "./code.ts"
-import type { Check, ComponentSchema, ObjectNode, SchemaNode, Side, Spec } from "./ir.ts"
+import { type CodecName, emitCodecs } from "./emit-codecs.ts"
+import type { Check, ComponentSchema, ObjectNode, Property, SchemaNode, Side, Spec } from "./ir.ts"
 import { compareStrings, moduleName, SHARED_MODULE } from "./names.ts"
 
 /** What a node is being emitted for: its component's side, and the cycle whose members must be suspended. */
@@ -43,17 +51,30 @@ export interface EmitContext {
   readonly cycle: ReadonlySet<string>
   /** Component names the emitted code refers to, collected for the import list. */
   readonly used: Set<string>
+  /** The blocks of schemas/codecs.ts the emitted code uses. */
+  readonly codecs: Set<CodecName>
 }
+
+/** The module holding the building blocks (emit-codecs.ts). */
+const CODECS_MODULE = "codecs"
 
 /** `schemas/<module>.ts` → file body (without the header line), including `schemas/index.ts`. */
 export const emitSchemaModules = (spec: Spec): ReadonlyMap<string, string> => {
   const files = new Map<string, string>()
   const modules = [...new Set(spec.schemas.map((schema) => schema.module))].sort(compareStrings)
   const moduleOf = new Map(spec.schemas.map((schema) => [schema.name, schema.module] as const))
+  const codecs = new Set<CodecName>()
   for (const module of modules) {
     const schemas = spec.schemas.filter((schema) => schema.module === module)
-    files.set(`schemas/${module}.ts`, emitModule(module, schemas, moduleOf, spec))
+    files.set(`schemas/${module}.ts`, emitModule(module, schemas, moduleOf, spec, codecs))
   }
+  // Inline parameter schemas are emitted into the operation table, and may need a timestamp too.
+  for (const operation of spec.operations) {
+    for (const parameter of [...operation.pathParameters, ...operation.queryParameters]) {
+      schemaCode(parameter.node, { side: "request", cycle: new Set(), used: new Set(), codecs })
+    }
+  }
+  if (codecs.size > 0) files.set(`schemas/${CODECS_MODULE}.ts`, emitCodecs(codecs))
   files.set(
     "schemas/index.ts",
     [
@@ -71,10 +92,13 @@ const emitModule = (
   module: string,
   schemas: ReadonlyArray<ComponentSchema>,
   moduleOf: ReadonlyMap<string, string>,
-  spec: Spec
+  spec: Spec,
+  allCodecs: Set<CodecName>
 ): string => {
   const used = new Set<string>()
-  const declarations = declarationOrder(schemas).map((schema) => emitDeclaration(schema, used))
+  const codecs = new Set<CodecName>()
+  const declarations = declarationOrder(schemas).map((schema) => emitDeclaration(schema, used, codecs))
+  for (const codec of codecs) allCodecs.add(codec)
   const imports = new Map<string, Array<string>>()
   for (const name of [...used].sort(compareStrings)) {
     const from = moduleOf.get(name)!
@@ -88,6 +112,7 @@ const emitModule = (
   return [
     jsDoc(`${title}\n\n@since 0.1.0`),
     `import { Schema } from "effect"`,
+    ...(codecs.size === 0 ? [] : [importStatement([...codecs].sort(compareStrings), `./${CODECS_MODULE}.ts`)]),
     ...[...imports.keys()].sort(compareStrings).map((from) =>
       importStatement(imports.get(from)!, `./${from}.ts`)
     ),
@@ -122,9 +147,12 @@ const declarationOrder = (schemas: ReadonlyArray<ComponentSchema>): ReadonlyArra
   return ordered
 }
 
-const emitDeclaration = (schema: ComponentSchema, used: Set<string>): string => {
-  const context: EmitContext = { side: schema.side, cycle: new Set(schema.cycle), used }
+const emitDeclaration = (schema: ComponentSchema, used: Set<string>, codecs: Set<CodecName>): string => {
+  const context: EmitContext = { side: schema.side, cycle: new Set(schema.cycle), used, codecs }
   const doc = schema.description === undefined ? "" : `${jsDoc(schema.description)}\n`
+  if (schema.cycle.length === 0 && schema.node.kind === "object" && isOpenStruct(schema.node, schema.side)) {
+    return emitOpenStruct(schema.name, schema.node, doc, context)
+  }
   const head = `export const ${schema.name} = `
   const value = `${doc}${head}${printCode(schemaCode(schema.node, context), "", head.length)}`
   if (schema.cycle.length === 0) {
@@ -135,6 +163,35 @@ const emitDeclaration = (schema: ComponentSchema, used: Set<string>): string => 
   const typeHead = `export type ${schema.name} = `
   return `${doc}${printTypeAfter(typeHead, schemaType(schema.node, schema.side, used))}\n${value}`
 }
+
+/**
+ * A response object declared by name, so that an editor shows `Dataset` rather than its expansion:
+ *
+ *     const DatasetFields = { … }
+ *     export interface Dataset extends Schema.Struct.Type<typeof DatasetFields> {}
+ *     export const Dataset: Schema.Codec<Dataset, Schema.Struct.Encoded<typeof DatasetFields>> = openStruct(…)
+ *
+ * The interface lists the declared fields only: reading a field the spec does not declare is a compile error,
+ * while `openStruct` still keeps such fields at run time.
+ */
+const emitOpenStruct = (name: string, node: ObjectNode, doc: string, context: EmitContext): string => {
+  context.codecs.add("openStruct")
+  const fields = `${name}Fields`
+  const fieldsHead = `const ${fields} = `
+  const checks = node.checks.length === 0 ? "" : `.check(${node.checks.map((check) => printCode(checkCode(check, text("Schema.Struct")))).join(", ")})`
+  const head = `export const ${name}: Schema.Codec<${name}, Schema.Struct.Encoded<typeof ${fields}>> =`
+  const value = `openStruct(${fields})${checks}`
+  return [
+    `${fieldsHead}${printCode(fieldsCode(node, context), "", fieldsHead.length)}`,
+    `${doc}export interface ${name} extends Schema.Struct.Type<typeof ${fields}> {}`,
+    `${doc}${head}${head.length + 1 + value.length <= WIDTH ? " " : "\n  "}${value}`
+  ].join("\n")
+}
+
+/** An object that decodes as `openStruct`: declared fields, and unknown ones kept (response side). */
+const isOpenStruct = (node: ObjectNode, side: Side): boolean =>
+  side === "response" && node.properties.length > 0 && node.patternProperties.length === 0 &&
+  node.additionalProperties.kind === "unspecified"
 
 // ---------------------------------------------------------------------------------------------------------------
 // Schemas
@@ -148,7 +205,11 @@ export const schemaCode = (node: SchemaNode, context: EmitContext): Code => {
         ? call("Schema.suspend", arrow(`(): Schema.Codec<${node.name}> =>`, text(node.name)))
         : text(node.name)
     case "string":
-      return withChecks(text("Schema.String"), node.checks)
+      if (node.format === "date-time" && context.side === "request") {
+        context.codecs.add("TimestampInput")
+        return text("TimestampInput")
+      }
+      return withChecks(text("Schema.String"), node.checks, node.expected)
     case "number":
       return withChecks(text(node.integer ? "Schema.Int" : "Schema.Number"), node.checks)
     case "boolean":
@@ -161,8 +222,8 @@ export const schemaCode = (node: SchemaNode, context: EmitContext): Code => {
       const known = node.values.length === 1
         ? call("Schema.Literal", literal(node.values[0]!))
         : call("Schema.Literals", array(node.values.map(literal)))
-      if (context.side === "request") return known
-      // Forward compatible: a value added to the enum later still decodes, the known ones stay autocompletable.
+      if (!node.open) return known
+      // Any value decodes (a value the server adds later, say), and the known ones stay autocompletable.
       const other = node.valueType === "string" ? "Schema.StringForLiteralAutocomplete" : "Schema.Number"
       return call("Schema.Union", array([known, text(other)]))
     }
@@ -185,17 +246,44 @@ export const schemaCode = (node: SchemaNode, context: EmitContext): Code => {
   }
 }
 
-const objectCode = (node: ObjectNode, context: EmitContext): Code => {
-  const fields = object(
-    node.properties.map((property) => {
-      const value = schemaCode(property.node, context)
-      return {
-        key: property.name,
-        value: property.required ? value : call("Schema.optionalKey", value),
-        doc: property.node.description
-      }
-    })
+/** The fields of an object, as the argument of `Schema.Struct` or `openStruct`. */
+const fieldsCode = (node: ObjectNode, context: EmitContext): Code =>
+  object(
+    node.properties.map((property) => ({
+      key: property.name,
+      value: propertyCode(property, context),
+      doc: property.node.description
+    }))
   )
+
+/**
+ * One field. On the response side an optional field that may be `null` reads `null` as absent, and an optional
+ * collection with an empty default reads absent (and `null`) as empty; a required field keeps `null` as a value.
+ */
+const propertyCode = (property: Property, context: EmitContext): Code => {
+  if (property.required) return schemaCode(property.node, context)
+  if (context.side === "response") {
+    const nullable = property.node.kind === "nullable"
+    const inner = property.node.kind === "nullable" ? property.node.inner : property.node
+    if (property.emptyDefault !== undefined) {
+      const codec = nullable ? "emptyWhenAbsentOrNull" : "emptyWhenAbsent"
+      context.codecs.add(codec)
+      return call(codec, schemaCode(inner, context), literal(property.emptyDefault))
+    }
+    if (nullable) {
+      context.codecs.add("absentWhenNull")
+      return call("absentWhenNull", schemaCode(inner, context))
+    }
+  }
+  return call("Schema.optionalKey", schemaCode(property.node, context))
+}
+
+const objectCode = (node: ObjectNode, context: EmitContext): Code => {
+  if (isOpenStruct(node, context.side)) {
+    context.codecs.add("openStruct")
+    return withChecks(call("openStruct", fieldsCode(node, context)), node.checks)
+  }
+  const fields = fieldsCode(node, context)
   const records = [
     ...node.patternProperties.map((pattern) =>
       call(
@@ -225,11 +313,16 @@ const objectCode = (node: ObjectNode, context: EmitContext): Code => {
     // allows no keys at all is a record of nothing, as openapi-typescript also reads it (`Record<string, never>`).
     return node.properties.length === 0
       ? call("Schema.Record", text("Schema.String"), text("Schema.Never"))
-      : call("Schema.Struct", fields)
+      : withUnexpectedKeyMessage(call("Schema.Struct", fields), node)
   }
-  if (node.properties.length === 0 && records.length === 1) return records[0]!
-  return call("Schema.StructWithRest", call("Schema.Struct", fields), array(records))
+  if (node.properties.length === 0 && records.length === 1) return withUnexpectedKeyMessage(records[0]!, node)
+  return withUnexpectedKeyMessage(call("Schema.StructWithRest", call("Schema.Struct", fields), array(records)), node)
 }
+
+const withUnexpectedKeyMessage = (code: Code, node: ObjectNode): Code =>
+  node.unexpectedKeyMessage === undefined
+    ? code
+    : method(code, "annotate", object([{ key: "messageUnexpectedKey", value: literal(node.unexpectedKeyMessage) }]))
 
 /** The value schema for keys the object does not declare; none when such keys are not allowed. */
 const restValue = (node: ObjectNode, side: Side): ReadonlyArray<SchemaNode | "json"> => {
@@ -241,17 +334,19 @@ const restValue = (node: ObjectNode, side: Side): ReadonlyArray<SchemaNode | "js
     case "schema":
       return [node.additionalProperties.schema]
     case "unspecified":
-      // Response objects are open: a field a newer server adds is kept (and typed as JSON), not dropped.
+      // Response objects are open: a field a newer server adds is kept (as JSON), not dropped.
       return side === "response" ? ["json"] : []
   }
 }
 
-const withChecks = (base: Code, checks: ReadonlyArray<Check>): Code =>
-  checks.length === 0 ? base : method(base, "check", ...checks.map((check) => checkCode(check, base)))
+const withChecks = (base: Code, checks: ReadonlyArray<Check>, expected?: string): Code =>
+  checks.length === 0 ? base : method(base, "check", ...checks.map((check) => checkCode(check, base, expected)))
 
-const checkCode = (check: Check, base: Code): Code => {
+// A pattern reads badly in an error; the spec's `x-reinfer-expected` says in words what it allows.
+const checkCode = (check: Check, base: Code, expected?: string): Code => {
   const isString = base.kind === "text" && base.text === "Schema.String"
   const value = check.value
+  const annotations = expected === undefined ? [] : [object([{ key: "expected", value: literal(expected) }])]
   switch (check.keyword) {
     // JSON Schema counts a string's length in code points, not UTF-16 units.
     case "minLength":
@@ -259,7 +354,7 @@ const checkCode = (check: Check, base: Code): Code => {
     case "maxLength":
       return call(isString ? "Schema.isMaxCodePoints" : "Schema.isMaxLength", literal(value))
     case "pattern":
-      return call("Schema.isPattern", text(String(new RegExp(String(value)))))
+      return call("Schema.isPattern", text(String(new RegExp(String(value)))), ...annotations)
     case "minimum":
       return call("Schema.isGreaterThanOrEqualTo", literal(value))
     case "maximum":
@@ -297,7 +392,7 @@ export const schemaType = (node: SchemaNode, side: Side, used: Set<string>): Typ
       used.add(node.name)
       return typeText(node.name)
     case "string":
-      return typeText("string")
+      return typeText(node.format === "date-time" && side === "request" ? "Date | string" : "string")
     case "number":
       return typeText("number")
     case "boolean":
@@ -308,7 +403,7 @@ export const schemaType = (node: SchemaNode, side: Side, used: Set<string>): Typ
       return typeText(JSON.stringify(node.value))
     case "enum": {
       const known = node.values.map((value) => typeText(JSON.stringify(value)))
-      if (side === "request") return typeUnion(known)
+      if (!node.open) return typeUnion(known)
       return typeUnion([...known, typeText(node.valueType === "string" ? "string & {}" : "number")])
     }
     case "array":
@@ -327,19 +422,28 @@ export const schemaType = (node: SchemaNode, side: Side, used: Set<string>): Typ
 }
 
 const objectType = (node: ObjectNode, side: Side, used: Set<string>): TypeCode => {
-  const properties: ReadonlyArray<TypeMember> = node.properties.map((property) => ({
-    key: property.name,
-    optional: !property.required,
-    value: schemaType(property.node, side, used),
-    doc: property.node.description
-  }))
+  const properties: ReadonlyArray<TypeMember> = node.properties.map((property) => {
+    // As propertyCode decodes them: on the response side `null` in an optional field reads as absent, and an
+    // optional collection with an empty default is always there.
+    const decoded = side === "response" && !property.required && property.node.kind === "nullable"
+      ? property.node.inner
+      : property.node
+    const alwaysThere = side === "response" && property.emptyDefault !== undefined
+    return {
+      key: property.name,
+      optional: !property.required && !alwaysThere,
+      value: schemaType(decoded, side, used),
+      doc: property.node.description
+    }
+  })
   const indexes: ReadonlyArray<TypeMember> = [
     ...node.patternProperties.map((pattern) => ({
       key: `[x: \`${pattern.parts.map(templatePart).join("")}\${string}\`]`,
       index: true,
       value: schemaType(pattern.node, side, used)
     })),
-    ...restValue(node, side).map((value) => ({
+    // An open response object keeps unknown fields at run time, but its type lists the declared ones only.
+    ...(isOpenStruct(node, side) ? [] : restValue(node, side)).map((value) => ({
       key: "[x: string]",
       index: true,
       value: value === "json" ? typeText("Schema.Json") : schemaType(value, side, used)

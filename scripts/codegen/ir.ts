@@ -76,6 +76,13 @@ export interface RefNode extends NodeBase {
 export interface StringNode extends NodeBase {
   readonly kind: "string"
   readonly checks: ReadonlyArray<Check>
+  /**
+   * `format: date-time`: a timestamp. On the request side it accepts a `Date` or an ISO 8601 string (with or
+   * without an offset) and is sent in one canonical RFC 3339 form; on the response side it stays a string.
+   */
+  readonly format: "date-time" | undefined
+  /** `x-reinfer-expected`: what a valid value looks like, in words, for the message of a failed check. */
+  readonly expected: string | undefined
 }
 
 export interface NumberNode extends NodeBase {
@@ -98,11 +105,17 @@ export interface LiteralNode extends NodeBase {
   readonly value: string | number | boolean | null
 }
 
-/** `enum` without `null` (a nullable enum is a NullableNode around this). */
+/**
+ * `enum` without `null` (a nullable enum is a NullableNode around this). An open enum is written
+ * `anyOf: [{type: string, enum: [...]}, {type: string}]`: any string is valid and the listed values are the
+ * known ones (they stay autocompletable). Every response-side enum must be open, so that a value the server adds
+ * later decodes, for our schemas and for any JSON Schema validator given the spec.
+ */
 export interface EnumNode extends NodeBase {
   readonly kind: "enum"
   readonly valueType: "string" | "number"
   readonly values: ReadonlyArray<string | number>
+  readonly open: boolean
 }
 
 export interface ArrayNode extends NodeBase {
@@ -126,6 +139,8 @@ export interface ObjectNode extends NodeBase {
   readonly checks: ReadonlyArray<Check>
   /** Components whose members were merged in by `allOf`; they count as used wherever this object is. */
   readonly mergedFrom: ReadonlyArray<string>
+  /** `x-reinfer-unexpected-key`: the message for a key the object does not allow (request side). */
+  readonly unexpectedKeyMessage: string | undefined
 }
 
 /**
@@ -144,6 +159,11 @@ export interface Property {
   readonly name: string
   readonly required: boolean
   readonly node: SchemaNode
+  /**
+   * `default: []` or `default: {}` on an optional array or map: on the response side an absent (or `null`) value
+   * decodes to that empty collection, so a collection the server leaves out reads as empty.
+   */
+  readonly emptyDefault: "array" | "map" | undefined
 }
 
 /**
@@ -157,7 +177,12 @@ export interface PatternProperty {
   readonly node: SchemaNode
 }
 
-/** `oneOf` / `anyOf`. With a discriminator every member is a ref to an object whose property is a literal. */
+/**
+ * `oneOf` / `anyOf`. With a discriminator every member is a ref to an object whose property is a literal: a
+ * closed set of kinds. An open set is a `oneOf` without a discriminator whose last member takes any other kind
+ * (its `kind` is a string with a pattern that excludes the known ones), so a kind the server adds later decodes
+ * as that member with every field kept; OpenAPI's discriminator cannot say "any other value".
+ */
 export interface UnionNode extends NodeBase {
   readonly kind: "union"
   readonly members: ReadonlyArray<SchemaNode>

@@ -23,6 +23,7 @@ import {
   checkKnownKeywords,
   describe,
   invalid,
+  isEmptyCollection,
   isRecord,
   lengthCheck,
   parseComponent,
@@ -74,11 +75,16 @@ const parseObjectPart = (
   }
   const requiredNames = new Set<string>(Array.isArray(required) ? required.filter((n) => typeof n === "string") : [])
   const declared = isRecord(propertiesRaw) ? propertiesRaw : {}
-  const properties: Array<Property> = sortedBy(Object.keys(declared), (name) => name).map((name) => ({
-    name,
-    required: requiredNames.has(name),
-    node: parseSchema(declared[name], pointerTo(pointer, "properties", name), context)
-  }))
+  const properties: Array<Property> = sortedBy(Object.keys(declared), (name) => name).map((name) => {
+    const at = pointerTo(pointer, "properties", name)
+    const node = parseSchema(declared[name], at, context)
+    return {
+      name,
+      required: requiredNames.has(name),
+      node,
+      emptyDefault: parseEmptyDefault(declared[name], node, requiredNames.has(name), at, context)
+    }
+  })
   const node: ObjectNode = {
     kind: "object",
     pointer,
@@ -91,7 +97,8 @@ const parseObjectPart = (
       ...lengthCheck(raw, "minProperties", pointer, context),
       ...lengthCheck(raw, "maxProperties", pointer, context)
     ],
-    mergedFrom: []
+    mergedFrom: [],
+    unexpectedKeyMessage: parseUnexpectedKeyMessage(raw, pointer, context)
   }
   return { node, required: requiredNames }
 }
@@ -274,7 +281,7 @@ export const parseAllOf = (raw: Raw, pointer: JsonPointer, context: SchemaContex
   return {
     ...merged,
     properties: merged.properties.map((property) =>
-      required.has(property.name) ? { ...property, required: true } : property
+      required.has(property.name) ? { ...property, required: true, emptyDefault: undefined } : property
     )
   }
 }
@@ -338,7 +345,9 @@ const mergeObjects = (
       : explicit[0] ?? { kind: "unspecified" },
     propertyNames: undefined,
     checks: all.flatMap((member) => member.checks),
-    mergedFrom
+    mergedFrom,
+    unexpectedKeyMessage: outer?.unexpectedKeyMessage ??
+      members.map((member) => member.unexpectedKeyMessage).find((message) => message !== undefined)
   }
 }
 
@@ -348,3 +357,50 @@ const shape = (node: SchemaNode): string =>
 
 const shapeOfAdditional = (additional: AdditionalProperties): string =>
   additional.kind === "schema" ? shape(additional.schema) : additional.kind
+
+/**
+ * `default: []` on an optional array property, or `default: {}` on an optional map: "absent means empty". A
+ * default on a required property could never apply, and one of another kind says nothing the generator acts on.
+ */
+const parseEmptyDefault = (
+  raw: unknown,
+  node: SchemaNode,
+  required: boolean,
+  pointer: JsonPointer,
+  context: SchemaContext
+): Property["emptyDefault"] => {
+  if (!isRecord(raw) || !("default" in raw)) return undefined
+  const value = raw["default"]
+  if (!isEmptyCollection(value)) return undefined
+  const at = pointerTo(pointer, "default")
+  const expected = Array.isArray(value) ? "array" : "map"
+  if (required) {
+    context.diagnostics.error(at, "a required property never takes its default; make it optional or drop the default")
+    return undefined
+  }
+  if (collectionKind(node, context) !== expected) {
+    context.diagnostics.error(at, `default ${JSON.stringify(value)} does not match the property's type`)
+    return undefined
+  }
+  return expected
+}
+
+/** Whether a node (through `$ref`s and `null`) is an array, a map (an object with a rest schema) or neither. */
+const collectionKind = (node: SchemaNode, context: SchemaContext): "array" | "map" | undefined => {
+  const resolved = node.kind === "ref" ? parseComponent(node.name, context) : node
+  if (resolved === undefined) return undefined
+  if (resolved.kind === "nullable") return collectionKind(resolved.inner, context)
+  if (resolved.kind === "array") return "array"
+  if (resolved.kind === "object" && resolved.properties.length === 0) return "map"
+  return undefined
+}
+
+const parseUnexpectedKeyMessage = (raw: Raw, pointer: JsonPointer, context: SchemaContext): string | undefined => {
+  const message = raw["x-reinfer-unexpected-key"]
+  if (message === undefined) return undefined
+  if (typeof message !== "string" || message.trim() === "") {
+    context.diagnostics.error(pointerTo(pointer, "x-reinfer-unexpected-key"), "must be a non-empty string")
+    return undefined
+  }
+  return message.trim()
+}

@@ -135,7 +135,9 @@ export const checkKnownKeywords = (
 const parseRef = (raw: Raw, pointer: JsonPointer, context: SchemaContext): SchemaNode => {
   const ref = raw["$ref"]
   for (const key of Object.keys(raw).sort(compareStrings)) {
-    if (key !== "$ref" && key !== "description" && key !== "summary" && key !== "title" && !key.startsWith("x-")) {
+    // `default` beside a $ref is how a property says "absent means empty" (see parse-object.ts).
+    const annotation = key === "description" || key === "summary" || key === "title" || key === "default"
+    if (key !== "$ref" && !annotation && !key.startsWith("x-")) {
       context.diagnostics.error(
         pointerTo(pointer, key),
         `keyword "${key}" beside $ref is not supported; put it on the referenced schema`
@@ -228,7 +230,11 @@ const parseTyped = (
         ...lengthCheck(raw, "maxLength", pointer, context),
         ...patternCheck(raw, pointer, context)
       ]
-      return { kind: "string", pointer, description, checks }
+      const format = raw["format"] === "date-time" ? "date-time" : undefined
+      if (format !== undefined && checks.length > 0) {
+        context.diagnostics.error(pointer, "a date-time string takes no pattern or length checks: the format is the check")
+      }
+      return { kind: "string", pointer, description, checks, format, expected: expectedText(raw, pointer, context) }
     }
     case "number":
     case "integer": {
@@ -342,9 +348,9 @@ const parseEnum = (raw: Raw, pointer: JsonPointer, context: SchemaContext): Sche
   if (nonNull.length === 0) {
     return { kind: "null", pointer, description }
   } else if (nonNull.every((value) => typeof value === "string")) {
-    inner = { kind: "enum", pointer, description, valueType: "string", values: nonNull }
+    inner = { kind: "enum", pointer, description, valueType: "string", values: nonNull, open: false }
   } else if (nonNull.every((value) => typeof value === "number")) {
-    inner = { kind: "enum", pointer, description, valueType: "number", values: nonNull }
+    inner = { kind: "enum", pointer, description, valueType: "number", values: nonNull, open: false }
   } else if (nonNull.length === 1 && typeof nonNull[0] === "boolean") {
     inner = { kind: "literal", pointer, description, value: nonNull[0] }
   } else {
@@ -385,6 +391,16 @@ const parseUnion = (raw: Raw, pointer: JsonPointer, context: SchemaContext): Sch
   const members = parsed.filter((member) => member.kind !== "null")
   const nullable = members.length < parsed.length
   if (members.length === 0) return { kind: "null", pointer, description }
+  const openEnum = asOpenEnum(members, pointer, description)
+  if (openEnum !== undefined) {
+    if (keyword !== "anyOf") {
+      context.diagnostics.error(
+        pointerTo(pointer, keyword),
+        "an open enum is written with anyOf: with oneOf, a known value matches both members and is rejected"
+      )
+    }
+    return nullable ? { kind: "nullable", pointer, description, inner: openEnum } : openEnum
+  }
   const discriminator = "discriminator" in raw
     ? parseDiscriminator(raw["discriminator"], members, pointer, context)
     : undefined
@@ -392,6 +408,25 @@ const parseUnion = (raw: Raw, pointer: JsonPointer, context: SchemaContext): Sch
     ? { ...members[0]!, description: members[0]!.description ?? description }
     : { kind: "union", pointer, description, members, discriminator }
   return nullable ? { kind: "nullable", pointer, description, inner } : inner
+}
+
+/**
+ * `anyOf: [{type: string, enum: [...]}, {type: string}]` (in either order): an open enum; likewise with numbers.
+ * The plain member must carry no checks, or the known values would not be the only thing that tells the two apart.
+ */
+const asOpenEnum = (
+  members: ReadonlyArray<SchemaNode>,
+  pointer: JsonPointer,
+  description: string | undefined
+): SchemaNode | undefined => {
+  if (members.length !== 2) return undefined
+  const known = members.find((member) => member.kind === "enum" && !member.open)
+  const other = members.find((member) => member !== known)
+  if (known?.kind !== "enum" || other === undefined) return undefined
+  const plainString = other.kind === "string" && other.checks.length === 0 && other.format === undefined
+  const plainNumber = other.kind === "number" && other.checks.length === 0
+  if (!(known.valueType === "string" ? plainString : plainNumber)) return undefined
+  return { ...known, pointer, description: description ?? known.description, open: true }
 }
 
 /**
@@ -491,3 +526,18 @@ export const describe = (raw: Raw): string | undefined => {
 
 export const isRecord = (value: unknown): value is Raw =>
   typeof value === "object" && value !== null && !Array.isArray(value)
+
+/** `x-reinfer-expected`: a sentence saying what a valid value looks like, used in place of a raw pattern. */
+const expectedText = (raw: Raw, pointer: JsonPointer, context: SchemaContext): string | undefined => {
+  const expected = raw["x-reinfer-expected"]
+  if (expected === undefined) return undefined
+  if (typeof expected !== "string" || expected.trim() === "") {
+    context.diagnostics.error(pointerTo(pointer, "x-reinfer-expected"), "must be a non-empty string")
+    return undefined
+  }
+  return expected.trim()
+}
+
+/** `[]` or `{}`: the only defaults the generator acts on. */
+export const isEmptyCollection = (value: unknown): boolean =>
+  (Array.isArray(value) && value.length === 0) || (isRecord(value) && Object.keys(value).length === 0)

@@ -3,9 +3,10 @@
  * reference cycles that need `Schema.suspend`.
  *
  * - **Side:** a schema reachable (through `$ref`s) from a request body or parameter is request-side; one reachable
- *   from a response is response-side. An object or enum reachable from both is an error, because the two sides
- *   are emitted differently (strict vs forward compatible); other schemas (strings, arrays of refs, consts) may be
- *   shared. A schema only merged into others by allOf takes their side (request-side when merged into both).
+ *   from a response is response-side. An object, enum or timestamp reachable from both is an error, because the
+ *   two sides are emitted differently (strict vs forward compatible, timestamp input vs string); other schemas
+ *   (strings, arrays of refs, consts) may be shared. A schema only merged into others by allOf takes their side
+ *   (request-side when merged into both). Every enum on the response side must be open.
  * - **Module:** a schema that operations of one tag use lives in that tag's file; one used by several tags (or
  *   by none) lives in shared.ts. A shared schema only refers to shared schemas, so modules never import each
  *   other in a cycle.
@@ -76,7 +77,10 @@ export const analyseSchemas = (
     const responseOnly = request === undefined &&
       (response !== undefined || (merged.has("response") && !merged.has("request")))
     const side: Side = responseOnly ? "response" : "request"
-    if (side === "response") warnClosedObjects(node, diagnostics)
+    if (side === "response") {
+      warnClosedObjects(node, diagnostics)
+      requireOpenEnums(node, diagnostics)
+    }
     const cycle = cycles.get(name)!
     const recursive = cycle.length > 1 || references.get(name)!.includes(name)
     return {
@@ -154,14 +158,27 @@ const reachability = (
   return paths
 }
 
-/** An object or enum written inside the schema itself: these are emitted differently per side. */
+/** An object, enum or timestamp written inside the schema itself: these are emitted differently per side. */
 const isSideSensitive = (node: SchemaNode): boolean => {
   let sensitive = false
   forEachNode(node, (current) => {
     if (current.kind === "object" || current.kind === "enum") sensitive = true
+    if (current.kind === "string" && current.format === "date-time") sensitive = true
   })
   return sensitive
 }
+
+// A closed enum in a response would fail every call on the day the server adds a value.
+const requireOpenEnums = (node: SchemaNode, diagnostics: Diagnostics): void =>
+  forEachNode(node, (current) => {
+    if (current.kind === "enum" && !current.open) {
+      diagnostics.error(
+        current.pointer,
+        "a response-side enum must be open, or a value the server adds later fails the whole call: write " +
+          "anyOf: [{type: string, enum: [...]}, {type: string}]"
+      )
+    }
+  })
 
 const warnClosedObjects = (node: SchemaNode, diagnostics: Diagnostics): void =>
   forEachNode(node, (current) => {

@@ -35,7 +35,8 @@ export const matchesFilter = (comment: Comment, filter: JsonObject | undefined):
   if (userProperties !== undefined) {
     for (const [name, propertyFilter] of Object.entries(userProperties)) {
       const value = comment.user_properties[name]
-      if (!matchesProperty(value === undefined ? [] : [value], asObject(propertyFilter))) return false
+      const values = typeof value === "string" || typeof value === "number" ? [value] : []
+      if (!matchesProperty(values, asObject(propertyFilter))) return false
     }
   }
   const messages = asObject(filter["messages"])

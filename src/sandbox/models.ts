@@ -1,13 +1,20 @@
 /**
- * The wire shapes the sandbox store reads and writes, written as plain TypeScript interfaces.
+ * The shapes the sandbox store reads and writes, derived from the generated schemas.
  *
- * They follow the API catalogue (§3) field for field, in snake_case, so a record can be sent as JSON as it
- * is; the handler still encodes every response through the generated response schema, which is the real
- * check against the spec. Write models (`New…`, `Update…`) describe what the routes hand to the store after
- * decoding a request body; read models are what the store returns.
+ * The spec describes every resource once; the store uses those descriptions instead of its own. What a route
+ * hands to the store is a request body as it came over the wire (the schema's `Encoded` side: timestamps are the
+ * canonical strings the handler decoded them to). What the store returns is a response value (the schema's
+ * decoded side), which the handler encodes through the operation's response schema before it is sent. Where the
+ * store always knows a field the spec leaves optional (a stored comment always has its `source_id`), the model
+ * narrows the generated type; where it keeps more than the spec declares (a bucket's title), it extends it.
  *
  * @since 0.1.0
  */
+import type { Schema } from "effect"
+import type * as Schemas from "../../generated/schemas/index.ts"
+
+/** A request body type as it arrives over the wire. */
+type Wire<S extends Schema.Top> = S["Encoded"]
 
 /**
  * Any JSON value (opaque fields such as `text_markup` or label `metadata`).
@@ -15,7 +22,7 @@
  * @category models
  * @since 0.1.0
  */
-export type JsonValue = string | number | boolean | null | ReadonlyArray<JsonValue> | { readonly [key: string]: JsonValue }
+export type JsonValue = Schema.Json
 
 /**
  * A JSON object.
@@ -23,7 +30,7 @@ export type JsonValue = string | number | boolean | null | ReadonlyArray<JsonVal
  * @category models
  * @since 0.1.0
  */
-export type JsonObject = { readonly [key: string]: JsonValue }
+export type JsonObject = Schema.JsonObject
 
 /**
  * `user_properties`: keys prefixed `string:` hold strings, keys prefixed `number:` hold numbers.
@@ -31,21 +38,16 @@ export type JsonObject = { readonly [key: string]: JsonValue }
  * @category models
  * @since 0.1.0
  */
-export type UserProperties = { readonly [key: string]: string | number }
+export type UserProperties = Wire<typeof Schemas.NewUserProperties>
 
 /**
- * A project (formerly "organisation").
+ * A project (formerly "organisation"); the store always knows its id.
  *
  * @category models
  * @since 0.1.0
  */
-export interface Project {
+export interface Project extends Schemas.Project {
   readonly id: string
-  readonly name: string
-  readonly title: string
-  readonly description: string
-  readonly created_at: string
-  readonly updated_at: string
 }
 
 /**
@@ -54,31 +56,15 @@ export interface Project {
  * @category models
  * @since 0.1.0
  */
-export interface NewProject {
-  readonly title?: string
-  readonly description?: string
-}
+export type NewProject = Wire<typeof Schemas.NewProject>
 
 /**
- * A source: a named container of comments.
+ * A source: a named container of comments; the store always knows its kind and last modification.
  *
  * @category models
  * @since 0.1.0
  */
-export interface Source {
-  readonly id: string
-  readonly owner: string
-  readonly name: string
-  readonly title: string
-  readonly description: string
-  readonly language: string
-  readonly should_translate: boolean
-  readonly sensitive_properties: ReadonlyArray<string>
-  readonly bucket_id: string | null
-  readonly email_transform_tag: string | null
-  readonly _kind?: string
-  readonly created_at: string
-  readonly updated_at: string
+export interface Source extends Schemas.Source {
   readonly last_modified: string
 }
 
@@ -88,16 +74,7 @@ export interface Source {
  * @category models
  * @since 0.1.0
  */
-export interface NewSource {
-  readonly title?: string
-  readonly description?: string
-  readonly language?: string
-  readonly should_translate?: boolean
-  readonly bucket_id?: string | null
-  readonly sensitive_properties?: ReadonlyArray<string>
-  readonly _kind?: string
-  readonly email_transform_tag?: string | null
-}
+export type NewSource = Wire<typeof Schemas.NewSource>
 
 /**
  * The body of an update-source request (`source` field); `bucket_id: null` detaches the bucket.
@@ -105,7 +82,7 @@ export interface NewSource {
  * @category models
  * @since 0.1.0
  */
-export interface UpdateSource extends NewSource {}
+export type UpdateSource = Wire<typeof Schemas.UpdateSource>
 
 /**
  * A text part of a message (body, subject or signature).
@@ -113,30 +90,15 @@ export interface UpdateSource extends NewSource {}
  * @category models
  * @since 0.1.0
  */
-export interface MessageText {
-  readonly text: string
-  readonly translated_from?: string
-  readonly text_markup?: JsonValue
-  readonly translated_from_markup?: JsonValue
-}
+export type MessageText = Schemas.MessageText
 
 /**
- * One message of a comment.
+ * One message of a comment, as the store keeps it.
  *
  * @category models
  * @since 0.1.0
  */
-export interface Message {
-  readonly body: MessageText
-  readonly subject?: MessageText
-  readonly signature?: MessageText
-  readonly language?: string
-  readonly from?: string
-  readonly to?: ReadonlyArray<string>
-  readonly cc?: ReadonlyArray<string>
-  readonly bcc?: ReadonlyArray<string>
-  readonly sent_at?: string
-}
+export type Message = Schemas.Message
 
 /**
  * Metadata of a comment or e-mail attachment.
@@ -144,13 +106,7 @@ export interface Message {
  * @category models
  * @since 0.1.0
  */
-export interface AttachmentMetadata {
-  readonly name: string
-  readonly size: number
-  readonly content_type: string
-  readonly attachment_reference?: string
-  readonly content_hash?: string
-}
+export type AttachmentMetadata = Schemas.AttachmentMetadata
 
 /**
  * A comment as a client sends it to sync or insert.
@@ -158,15 +114,7 @@ export interface AttachmentMetadata {
  * @category models
  * @since 0.1.0
  */
-export interface NewComment {
-  readonly id: string
-  readonly timestamp: string
-  readonly messages: ReadonlyArray<Message>
-  readonly thread_id?: string
-  readonly user_properties?: UserProperties
-  readonly attachments?: ReadonlyArray<AttachmentMetadata>
-  readonly text_format?: string
-}
+export type NewComment = Wire<typeof Schemas.NewComment>
 
 /**
  * A stored comment, as reads return it.
@@ -174,14 +122,58 @@ export interface NewComment {
  * @category models
  * @since 0.1.0
  */
-export interface Comment extends NewComment {
-  readonly uid: string
+export interface Comment extends Schemas.Comment {
   readonly source_id: string
-  readonly user_properties: UserProperties
-  readonly attachments: ReadonlyArray<AttachmentMetadata>
-  readonly created_at: string
   readonly has_annotations: boolean
 }
+
+/**
+ * An assigned or dismissed label.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type Label = Schemas.Label
+
+/**
+ * The labels of one group on a comment.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type Labelling = Schemas.Labelling
+
+/**
+ * A comment with its annotations (and predictions, where asked for).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type AnnotatedComment = Schemas.AnnotatedComment
+
+/**
+ * A span of an entity as clients write it.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type NewEntitySpan = Wire<typeof Schemas.NewEntitySpan>
+
+/**
+ * An entity as clients write it, with one span or several.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type NewEntity = Wire<typeof Schemas.NewEntity>
+
+/**
+ * The body of an update-labelling request; an absent field leaves that kind of annotation unchanged.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type LabellingUpdate = Wire<typeof Schemas.UpdateLabellingRequest>
 
 /**
  * A label definition, as datasets return it.
@@ -189,14 +181,7 @@ export interface Comment extends NewComment {
  * @category models
  * @since 0.1.0
  */
-export interface LabelDef {
-  readonly name: string
-  readonly title: string
-  readonly instructions: string
-  readonly external_id?: string
-  readonly pretrained?: JsonObject
-  readonly moon_form?: ReadonlyArray<JsonObject>
-}
+export type LabelDef = Schemas.LabelDef
 
 /**
  * A label definition as a client writes it.
@@ -204,16 +189,7 @@ export interface LabelDef {
  * @category models
  * @since 0.1.0
  */
-export interface NewLabelDef {
-  readonly name: string
-  readonly title?: string
-  readonly instructions?: string
-  readonly description?: string
-  readonly external_id?: string
-  readonly pretrained?: JsonObject
-  readonly trainable?: boolean
-  readonly moon_form?: ReadonlyArray<JsonObject>
-}
+export type NewLabelDef = Wire<typeof Schemas.NewLabelDef>
 
 /**
  * A named group of label definitions; the default group is `"default"`.
@@ -221,10 +197,7 @@ export interface NewLabelDef {
  * @category models
  * @since 0.1.0
  */
-export interface LabelGroup {
-  readonly name: string
-  readonly label_defs: ReadonlyArray<LabelDef>
-}
+export type LabelGroup = Schemas.LabelGroup
 
 /**
  * An entity definition, as datasets return it.
@@ -232,15 +205,7 @@ export interface LabelGroup {
  * @category models
  * @since 0.1.0
  */
-export interface EntityDef {
-  readonly id: string
-  readonly name: string
-  readonly title: string
-  readonly color: number
-  readonly inherits_from: ReadonlyArray<string>
-  readonly trainable: boolean
-  readonly [key: string]: JsonValue | undefined
-}
+export type EntityDef = Schemas.EntityDef
 
 /**
  * A dataset: a view over sources with a label taxonomy.
@@ -248,24 +213,15 @@ export interface EntityDef {
  * @category models
  * @since 0.1.0
  */
-export interface Dataset {
-  readonly id: string
-  readonly owner: string
-  readonly name: string
-  readonly title: string
-  readonly description: string
-  readonly created: string
-  readonly last_modified: string
-  readonly model_family: string
-  readonly source_ids: ReadonlyArray<string>
-  readonly has_sentiment: boolean
-  readonly entity_defs: ReadonlyArray<EntityDef>
-  readonly general_fields: ReadonlyArray<JsonObject>
-  readonly label_defs: ReadonlyArray<LabelDef>
-  readonly label_groups: ReadonlyArray<LabelGroup>
-  readonly _dataset_flags: ReadonlyArray<string>
-  readonly _model_config?: JsonObject
-}
+export type Dataset = Schemas.Dataset
+
+/**
+ * A dataset's model configuration.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type ModelConfig = Schemas.ModelConfig
 
 /**
  * The body of a create-dataset request (`dataset` field).
@@ -273,20 +229,7 @@ export interface Dataset {
  * @category models
  * @since 0.1.0
  */
-export interface NewDataset {
-  readonly source_ids?: ReadonlyArray<string>
-  readonly title?: string
-  readonly description?: string
-  readonly has_sentiment?: boolean
-  readonly entity_defs?: ReadonlyArray<JsonObject>
-  readonly general_fields?: ReadonlyArray<JsonObject>
-  readonly label_defs?: ReadonlyArray<NewLabelDef>
-  readonly label_groups?: ReadonlyArray<{ readonly name: string; readonly label_defs?: ReadonlyArray<NewLabelDef> }>
-  readonly model_family?: string
-  readonly copy_annotations_from?: string
-  readonly _dataset_flags?: ReadonlyArray<string>
-  readonly _model_config?: JsonObject
-}
+export type NewDataset = Wire<typeof Schemas.NewDataset>
 
 /**
  * The body of an update-dataset request (`dataset` field).
@@ -294,13 +237,7 @@ export interface NewDataset {
  * @category models
  * @since 0.1.0
  */
-export interface UpdateDataset {
-  readonly source_ids?: ReadonlyArray<string>
-  readonly title?: string
-  readonly description?: string
-  readonly entity_defs?: ReadonlyArray<JsonObject>
-  readonly _model_config?: JsonObject
-}
+export type UpdateDataset = Wire<typeof Schemas.UpdateDataset>
 
 /**
  * A per-label threshold of a stream's model or a predict request.
@@ -308,10 +245,39 @@ export interface UpdateDataset {
  * @category models
  * @since 0.1.0
  */
-export interface LabelThreshold {
-  readonly name: ReadonlyArray<string>
-  readonly threshold: number
-}
+export type LabelThreshold = Wire<typeof Schemas.NewLabelThreshold>
+
+/**
+ * A comment filter as a client writes it (a stream's `comment_filter`).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type CommentFilter = Wire<typeof Schemas.CommentFilter>
+
+/**
+ * A filter on one property, as a client writes it.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type PropertyFilter = Wire<typeof Schemas.PropertyFilter>
+
+/**
+ * A comment filter as the platform returns it.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type CommentFilterView = Schemas.CommentFilterView
+
+/**
+ * A property filter as the platform returns it.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type PropertyFilterView = Schemas.PropertyFilterView
 
 /**
  * A stream (formerly "trigger"): a persistent cursor over a dataset's comments.
@@ -319,19 +285,7 @@ export interface LabelThreshold {
  * @category models
  * @since 0.1.0
  */
-export interface Stream {
-  readonly id: string
-  readonly dataset_id: string
-  readonly name: string
-  readonly title: string
-  readonly description: string
-  readonly comment_filter: JsonObject
-  readonly model?: { readonly version: number; readonly label_thresholds?: ReadonlyArray<LabelThreshold> }
-  readonly label_threshold_filter: null
-  readonly context: string
-  readonly created_at: string
-  readonly updated_at: string
-}
+export type Stream = Schemas.Stream
 
 /**
  * The body of a create-stream request (`stream` field).
@@ -339,13 +293,7 @@ export interface Stream {
  * @category models
  * @since 0.1.0
  */
-export interface NewStream {
-  readonly name: string
-  readonly title?: string
-  readonly description?: string
-  readonly comment_filter?: JsonObject
-  readonly model?: { readonly version: number; readonly label_thresholds?: ReadonlyArray<LabelThreshold> }
-}
+export type NewStream = Wire<typeof Schemas.NewStream>
 
 /**
  * A predicted label: the hierarchy as name parts, a probability, and a sentiment when the dataset has one.
@@ -353,11 +301,7 @@ export interface NewStream {
  * @category models
  * @since 0.1.0
  */
-export interface PredictedLabel {
-  readonly name: ReadonlyArray<string>
-  readonly probability: number
-  readonly sentiment?: number
-}
+export type PredictedLabel = Schemas.PredictedLabel
 
 /**
  * Where an entity occurs in a comment.
@@ -365,14 +309,7 @@ export interface PredictedLabel {
  * @category models
  * @since 0.1.0
  */
-export interface EntitySpan {
-  readonly content_part: string
-  readonly message_index: number
-  readonly char_start: number
-  readonly char_end: number
-  readonly utf16_byte_start: number
-  readonly utf16_byte_end: number
-}
+export type EntitySpan = Schemas.EntitySpan
 
 /**
  * A predicted entity.
@@ -380,11 +317,7 @@ export interface EntitySpan {
  * @category models
  * @since 0.1.0
  */
-export interface Entity {
-  readonly name: string
-  readonly formatted_value: string
-  readonly spans: ReadonlyArray<EntitySpan>
-}
+export type Entity = Schemas.Entity
 
 /**
  * One result of a legacy stream fetch.
@@ -392,39 +325,26 @@ export interface Entity {
  * @category models
  * @since 0.1.0
  */
-export interface StreamResult {
-  readonly comment: Comment
-  readonly sequence_id: string
-  readonly labels: ReadonlyArray<PredictedLabel> | null
-  readonly entities: ReadonlyArray<Entity> | null
-}
+export type StreamResult = Schemas.StreamBatchResult
 
 /**
- * A batch of a legacy stream fetch.
+ * A batch of a legacy stream fetch, without the envelope's `status`.
  *
  * @category models
  * @since 0.1.0
  */
-export interface StreamBatch {
-  readonly results: ReadonlyArray<StreamResult>
-  readonly filtered: number
-  readonly sequence_id: string
-  readonly is_end_sequence: boolean
-}
+export type StreamBatch = Omit<Schemas.FetchStreamResponse, "status">
 
 /**
- * A bucket of raw e-mails.
+ * A bucket of raw e-mails. The store also keeps the title and type it was created with, which the spec's bucket
+ * does not declare (the official client does not read them); the open response object passes them through.
  *
  * @category models
  * @since 0.1.0
  */
-export interface Bucket {
-  readonly id: string
-  readonly name: string
-  readonly owner: string
+export interface Bucket extends Schemas.Bucket {
   readonly title: string
   readonly bucket_type: string
-  readonly created_at: string
 }
 
 /**
@@ -433,14 +353,7 @@ export interface Bucket {
  * @category models
  * @since 0.1.0
  */
-export interface NewEmail {
-  readonly id: string
-  readonly mailbox: string
-  readonly timestamp: string
-  readonly mime_content: string
-  readonly metadata?: JsonObject | null
-  readonly attachments?: ReadonlyArray<AttachmentMetadata>
-}
+export type NewEmail = Wire<typeof Schemas.NewEmail>
 
 /**
  * A stored e-mail.
@@ -448,11 +361,7 @@ export interface NewEmail {
  * @category models
  * @since 0.1.0
  */
-export interface Email extends NewEmail {
-  readonly attachments: ReadonlyArray<AttachmentMetadata>
-  readonly created_at: string
-  readonly updated_at: string
-}
+export type Email = Schemas.Email
 
 /**
  * A raw e-mail document for sync-raw-emails and predict-raw-emails.
@@ -460,15 +369,7 @@ export interface Email extends NewEmail {
  * @category models
  * @since 0.1.0
  */
-export interface RawEmailDocument {
-  readonly raw_email: {
-    readonly headers: { readonly raw: string } | { readonly parsed: { readonly [header: string]: string } }
-    readonly body: { readonly plain: string } | { readonly html: string }
-    readonly attachments?: ReadonlyArray<AttachmentMetadata>
-  }
-  readonly user_properties?: UserProperties
-  readonly comment_id?: string
-}
+export type RawEmailDocument = Wire<typeof Schemas.RawEmailDocument>
 
 /**
  * A user of the tenant.
@@ -476,16 +377,7 @@ export interface RawEmailDocument {
  * @category models
  * @since 0.1.0
  */
-export interface User {
-  readonly id: string
-  readonly username: string
-  readonly email: string
-  readonly created: string
-  readonly global_permissions: ReadonlyArray<string>
-  readonly organisation_permissions: { readonly [project: string]: ReadonlyArray<string> }
-  readonly sso_global_permissions: ReadonlyArray<string>
-  readonly verified: boolean
-}
+export type User = Schemas.User
 
 /**
  * The body of a create-user request (`user` field).
@@ -493,12 +385,7 @@ export interface User {
  * @category models
  * @since 0.1.0
  */
-export interface NewUser {
-  readonly username: string
-  readonly email: string
-  readonly global_permissions?: ReadonlyArray<string>
-  readonly organisation_permissions?: { readonly [project: string]: ReadonlyArray<string> }
-}
+export type NewUser = Wire<typeof Schemas.NewUser>
 
 /**
  * The body of an update-user request (`user` field).
@@ -506,10 +393,7 @@ export interface NewUser {
  * @category models
  * @since 0.1.0
  */
-export interface UpdateUser {
-  readonly global_permissions?: ReadonlyArray<string>
-  readonly organisation_permissions?: { readonly [project: string]: ReadonlyArray<string> }
-}
+export type UpdateUser = Wire<typeof Schemas.UpdateUser>
 
 /**
  * One audit event; ids resolve through the side arrays of the query response.
@@ -517,16 +401,7 @@ export interface UpdateUser {
  * @category models
  * @since 0.1.0
  */
-export interface AuditEvent {
-  readonly event_id: string
-  readonly event_type: string
-  readonly timestamp: string
-  readonly actor_user_id: string
-  readonly actor_tenant_id: string
-  readonly tenant_ids: ReadonlyArray<string>
-  readonly dataset_ids?: ReadonlyArray<string>
-  readonly project_ids?: ReadonlyArray<string>
-}
+export type AuditEvent = Schemas.AuditEvent
 
 /**
  * One page of audit events with the projects, datasets, tenants and users they refer to.
@@ -534,24 +409,23 @@ export interface AuditEvent {
  * @category models
  * @since 0.1.0
  */
-export interface AuditQueryPage {
-  readonly audit_events: ReadonlyArray<AuditEvent>
-  readonly projects: ReadonlyArray<{ readonly id: string; readonly name: string; readonly tenant_id: string }>
-  readonly datasets: ReadonlyArray<
-    { readonly id: string; readonly name: string; readonly project_id: string; readonly title: string }
-  >
-  readonly tenants: ReadonlyArray<{ readonly id: string; readonly name: string }>
-  readonly users: ReadonlyArray<
-    {
-      readonly id: string
-      readonly username: string
-      readonly display_name: string
-      readonly email: string
-      readonly tenant_id: string
-    }
-  >
-  readonly continuation: string | null
-}
+export type AuditQueryPage = Omit<Schemas.QueryAuditEventsResponse, "status">
+
+/**
+ * An Exchange integration (the sandbox keeps its definition; it never connects to a mailbox).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type Integration = Schemas.Integration
+
+/**
+ * An integration as clients write it.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type NewIntegration = Wire<typeof Schemas.NewIntegration>
 
 /**
  * A tenant quota.
@@ -559,9 +433,4 @@ export interface AuditQueryPage {
  * @category models
  * @since 0.1.0
  */
-export interface Quota {
-  readonly quota_kind: string
-  readonly hard_limit: number
-  readonly current_max_usage: number
-  readonly auto_increase_up_to?: number
-}
+export type Quota = Schemas.Quota

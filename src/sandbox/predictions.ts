@@ -11,6 +11,15 @@
  */
 import type { Entity, EntityDef, EntitySpan, LabelDef, LabelThreshold, Message, PredictedLabel } from "./models.ts"
 
+/**
+ * A predicted label's flat name: the platform sends it as hierarchy parts or as one string.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const labelName = (label: PredictedLabel): string =>
+  typeof label.name === "string" ? label.name : label.name.join(LABEL_LEVEL_SEPARATOR)
+
 /** Separator Re:infer uses between the levels of a hierarchical label name. */
 const LABEL_LEVEL_SEPARATOR = " > "
 
@@ -70,7 +79,7 @@ export const selectLabels = (
   const labelThresholds = selection.labelThresholds
   if (labelThresholds !== undefined && labelThresholds.length > 0) {
     return predictions.filter((prediction) => {
-      const name = prediction.name.join(LABEL_LEVEL_SEPARATOR)
+      const name = labelName(prediction)
       const match = labelThresholds.find((entry) => entry.name.join(LABEL_LEVEL_SEPARATOR) === name)
       return match !== undefined && prediction.probability >= match.threshold
     })

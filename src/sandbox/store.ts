@@ -24,20 +24,11 @@ import { makeState, type StoreOptions } from "./store/state.ts"
 import { makeStreamStore, type StreamStore } from "./store/streams.ts"
 import { makeUserStore, type UserStore } from "./store/users.ts"
 
-export type {
-  AnnotatedComment,
-  DatasetQuery,
-  Label,
-  Labelling,
-  LabellingUpdate,
-  NewEntity,
-  NewEntitySpan
-} from "./store/annotations.ts"
+export type { DatasetQuery } from "./store/annotations.ts"
 export type { AuditQuery } from "./store/audit.ts"
 export type { EmailPage } from "./store/buckets.ts"
 export type { CommentPage, ListCommentsOptions, SyncCounts } from "./store/comments.ts"
 export type { StoredFile } from "./store/files.ts"
-export type { Integration, NewIntegration } from "./store/integrations.ts"
 export type { LabelSelection, PredictDocument, Prediction } from "./store/datasets.ts"
 export type { StoreOptions } from "./store/state.ts"
 export type { StreamException, StreamResultsPage, StreamResultWithContinuation } from "./store/streams.ts"

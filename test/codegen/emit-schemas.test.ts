@@ -45,10 +45,10 @@ const output = (fixture: FixtureName, path: string) => readFile(join(expectedDir
 
 describe("refs", () => {
   it("puts schemas several tags use in shared.ts and imports them", async () => {
-    assert.include(await output("refs", "schemas/shared.ts"), "export const Owner = Schema.StructWithRest(")
+    assert.include(await output("refs", "schemas/shared.ts"), "export const Owner: Schema.Codec<Owner, ")
     assert.include(await output("refs", "schemas/things.ts"), `import { Name, Owner, StatusOk } from "./shared.ts"`)
     assert.include(await output("refs", "schemas/index.ts"), `export * from "./things.ts"`)
-    assert.include(await output("refs", "schemas/things.ts"), "/** The thing's owner. */\n    owner: Owner")
+    assert.include(await output("refs", "schemas/things.ts"), "/** The thing's owner. */\n  owner: Owner")
   })
 
   it("decodes through references, keeping unknown response fields", () => {
@@ -81,16 +81,26 @@ describe("oneOf", () => {
   it("emits a tagged union with a discriminator and a plain union without", async () => {
     const text = await output("one-of", "schemas/shapes.ts")
     assert.include(text, `NewShape = Schema.Union([NewCircle, NewSquare]).pipe(Schema.toTaggedUnion("kind"))`)
-    assert.include(text, "export const Area = Schema.Union([\n  Schema.Number,")
+    assert.include(text, "export const Area = Schema.Union([Schema.Number, openStruct({ reason: Schema.String })])")
   })
 
   it("dispatches on the discriminator", () => {
     accepts(strict(OneOf.NewShape, { kind: "circle", radius: 1 }), "a circle")
     rejects(strict(OneOf.NewShape, { kind: "circle", side: 1 }), "a circle with a square's field")
     rejects(strict(OneOf.NewShape, { kind: "triangle" }), "an unknown kind")
-    assert.isTrue(OneOf.Shape.guards.square({ kind: "square", side: 2 }))
-    const size = OneOf.Shape.match({ kind: "circle", radius: 2 }, { circle: (c) => c.radius, square: (s) => s.side })
+    assert.isTrue(OneOf.NewShape.guards.square({ kind: "square", side: 2 }))
+    const size = OneOf.NewShape.match({ kind: "circle", radius: 2 }, { circle: (c) => c.radius, square: (s) => s.side })
     assert.strictEqual(size, 2)
+  })
+
+  it("decodes a kind an open union does not know as its last member, every field kept", async () => {
+    assert.include(await output("one-of", "schemas/shapes.ts"), "Shape = Schema.Union([Circle, Square, OtherShape])")
+    const triangle = { kind: "triangle", sides: [3, 4, 5] }
+    assert.deepStrictEqual(decoded(lenient(OneOf.Shape, triangle)), triangle)
+    assert.isTrue(Schema.is(OneOf.OtherShape)(triangle))
+    accepts(lenient(OneOf.Shape, { kind: "circle", radius: 1 }), "a known kind")
+    // A known kind with a wrong shape fails as itself: the last member does not take known kinds.
+    rejects(lenient(OneOf.Shape, { kind: "circle" }), "a circle without a radius")
   })
 
   it("accepts any member of an untagged union", () => {
@@ -109,7 +119,19 @@ describe("nullable", () => {
     assert.include(text, "title: Schema.NullOr(Schema.String)")
     assert.include(text, "pinned: Schema.optionalKey(Schema.Boolean)")
     assert.include(text, `colour: Schema.optionalKey(Schema.NullOr(Schema.Literals(["red", "green"])))`)
-    assert.include(text, "due: Schema.optionalKey(Schema.NullOr(Timestamp))")
+    assert.include(text, "due: Schema.optionalKey(Schema.NullOr(NewTimestamp))")
+    assert.include(text, "score: absentWhenNull(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)))")
+    assert.include(text, `tags: emptyWhenAbsent(Schema.Array(Schema.String), "array")`)
+    assert.include(text, `links: emptyWhenAbsentOrNull(Schema.Array(Schema.String), "array")`)
+  })
+
+  it("reads null in an optional response field as absent, and an absent collection as empty", () => {
+    const note = decoded(lenient(Nullable.Note, { title: null, edited: "2020-01-09T16:34:45", score: null, links: null }))
+    assert.deepStrictEqual(note, { title: null, edited: "2020-01-09T16:34:45", tags: [], links: [] })
+    assert.isFalse("score" in note, "null decodes as absent, not as a key holding undefined")
+    const full = { title: "t", edited: "2020-01-09T16:34:45Z", score: 3, tags: ["a"], links: ["b"], colour: "teal" }
+    assert.deepStrictEqual(decoded(lenient(Nullable.Note, full)), full)
+    rejects(lenient(Nullable.Note, { title: null, edited: "x", tags: null }), "null where only absence means empty")
   })
 
   it("accepts null only where the spec allows it", () => {
@@ -125,9 +147,13 @@ describe("nullable", () => {
 })
 
 describe("enums", () => {
-  it("is strict on the request side and open on the response side", async () => {
+  it("is closed where the spec writes it closed and open where it writes it open", async () => {
     const text = await output("enums", "schemas/tickets.ts")
     assert.include(text, `state: Schema.Literals(["open", "closed"])`)
+    assert.include(
+      text,
+      `language: Schema.optionalKey(Schema.Union([Schema.Literals(["en", "de"]), Schema.StringForLiteralAutocomplete]))`
+    )
     assert.include(text, `export const NewPriority = Schema.Literals(["low", "high"])`)
     assert.include(
       text,
@@ -139,6 +165,7 @@ describe("enums", () => {
     rejects(strict(Enums.CreateTicketRequest, { state: "archived" }), "an unknown request value")
     accepts(strict(Enums.CreateTicketRequest, { state: "open", only: "single", size: 2 }), "known values")
     rejects(strict(Enums.CreateTicketRequest, { state: "open", size: 4 }), "an unknown number")
+    accepts(strict(Enums.CreateTicketRequest, { state: "open", language: "fr" }), "any value of an open request enum")
     const ticket = decoded(lenient(Enums.Ticket, { state: "archived", priority: "urgent" }))
     assert.deepStrictEqual(ticket, { state: "archived", priority: "urgent" })
     rejects(lenient(Enums.Ticket, { state: 7, priority: "low" }), "a value of the wrong type")

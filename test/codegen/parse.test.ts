@@ -285,16 +285,63 @@ describe("parse warnings", () => {
 })
 
 describe("emitted forms", () => {
-  it("keeps numeric response enums open", async () => {
+  it("keeps numeric enums open where the spec writes them open", async () => {
     const { files } = await run({
       response: {
         type: "object",
         required: ["status"],
-        properties: { status: { type: "string", const: "ok" }, size: { type: "integer", enum: [1, 2, 3] } }
+        properties: {
+          status: { type: "string", const: "ok" },
+          size: { anyOf: [{ type: "integer", enum: [1, 2, 3] }, { type: "integer" }] }
+        }
       }
     })
     const text = files.get("schemas/tests.ts")
     assert.include(text, "size: Schema.optionalKey(Schema.Union([Schema.Literals([1, 2, 3]), Schema.Number]))")
+  })
+
+  it("refuses a closed enum on the response side, naming its pointer", async () => {
+    const { errors } = await run({
+      response: {
+        type: "object",
+        required: ["status"],
+        properties: { status: { type: "string", const: "ok" }, state: { type: "string", enum: ["a", "b"] } }
+      }
+    })
+    assert.strictEqual(errors.length, 1)
+    assert.match(errors[0]!, /^#\/components\/schemas\/TestResponse\/properties\/state: a response-side enum must be open/)
+  })
+
+  it("refuses an open enum written with oneOf, where a known value would match both members", async () => {
+    const { errors } = await run({
+      request: {
+        type: "object",
+        properties: { state: { oneOf: [{ type: "string", enum: ["a"] }, { type: "string" }] } }
+      }
+    })
+    assert.deepStrictEqual(errors, [
+      `${REQUEST}/properties/state/oneOf: an open enum is written with anyOf: with oneOf, a known value matches both ` +
+      "members and is rejected"
+    ])
+  })
+
+  it("refuses a default on a required property and one that does not fit the type", async () => {
+    const { errors } = await run({
+      response: {
+        type: "object",
+        required: ["status", "tags"],
+        properties: {
+          status: { type: "string", const: "ok" },
+          tags: { type: "array", items: { type: "string" }, default: [] },
+          names: { type: "array", items: { type: "string" }, default: {} }
+        }
+      }
+    })
+    assert.deepStrictEqual(errors, [
+      "#/components/schemas/TestResponse/properties/names/default: default {} does not match the property's type",
+      "#/components/schemas/TestResponse/properties/tags/default: a required property never takes its default; " +
+      "make it optional or drop the default"
+    ])
   })
 
   it("merges an allOf member's required list into another member's properties", async () => {

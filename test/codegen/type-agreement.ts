@@ -2,19 +2,19 @@
  * What "our schemas and openapi-typescript agree" means, as types; type-agreement.test.ts applies it to
  * generated/, and the fixture tests to every fixture's output.
  *
- * For every component schema `Name`, with `Ours` = `typeof Name.Encoded` (identical to `typeof Name.Type`: no
- * schema we emit transforms its value) and `Theirs` = `components["schemas"]["Name"]` from openapi-types.ts:
+ * For every component schema `Name`, with `Ours` = `typeof Name.Encoded` (what travels on the wire, which is what
+ * openapi-typescript describes; the decoded type differs where a codec reads `null` as absent, an absent collection
+ * as empty, or a `Date` as a timestamp) and `Theirs` = `components["schemas"]["Name"]` from openapi-types.ts:
  *
  * 1. `Theirs` is assignable to `Ours`: every value openapi-typescript describes, our schema accepts.
  * 2. `Closed<Ours>` and `Theirs` are mutually assignable: without the forward-compatible widening of the
  *    response side, our schema describes exactly the values openapi-typescript does.
  *
- * On the response side our type is wider on purpose: open enums add `string & {}` and open objects a
- * `[x: string]: Json` index signature; `Closed` removes exactly those two, so all the rest must match in both
- * directions (a missing enum member or a field required on one side only is an error). On the request side
- * nothing is widened, so 1 + 2 is mutual assignability of our encoded type and theirs (the one exception: an
- * explicit `additionalProperties: true` is also a `[x: string]: Json` signature, which `Closed` drops; check 1
- * still holds it against theirs).
+ * Our type is wider on purpose in two places: open enums add `string & {}` (openapi-typescript reduces
+ * `"a" | string` to `string`), and an explicit `additionalProperties: true` is a `[x: string]: Json` signature;
+ * `Closed` removes exactly those two, so all the rest must match in both directions (a missing enum member or a
+ * field required on one side only is an error). Open response objects keep unknown fields at run time only, so
+ * their types already list the declared fields alone, as openapi-typescript's do.
  *
  * Both sides are compared after three normalisations that only undo differences of notation:
  * - arrays: openapi-typescript writes mutable `T[]`, Effect `ReadonlyArray<T>` (`Theirs` is made readonly);
@@ -49,13 +49,15 @@ type IsPatternKey<K> = string extends K ? false
 
 /** openapi-typescript's type with readonly arrays and `unknown` read as JSON. */
 export type NormalizeTheirs<T> = unknown extends T ? Schema.Json
+  : T extends string | number | boolean | null ? T
   : T extends Blob ? T
   : T extends ReadonlyArray<infer U> ? ReadonlyArray<NormalizeTheirs<U>>
   : T extends object ? { readonly [K in keyof T]: NormalizeTheirs<T[K]> }
   : T
 
 /** Our type with its template-literal index signatures merged into one `[x: string]` signature. */
-export type Loosen<T> = T extends Blob ? T
+export type Loosen<T> = T extends string | number | boolean | null ? T
+  : T extends Blob ? T
   : T extends ReadonlyArray<infer U> ? ReadonlyArray<Loosen<U>>
   : T extends object ? LoosenObject<T>
   : T
@@ -76,15 +78,17 @@ type IsOpenRest<T, K extends keyof T> = string extends K ? Equals<T[K], Schema.J
   : number extends K ? Equals<T[K], Schema.Json>
   : false
 
-/** Our type without the forward-compatible widening: open enums' `string & {}` and open objects' rest. */
-export type Closed<T> = T extends string ? (Equals<T, string & {}> extends true ? never : T)
-  : T extends Blob ? T
+/**
+ * Our type as openapi-typescript writes the same spec: an open enum (`"a" | "b" | (string & {})`) is `string`
+ * there, since TypeScript reduces `"a" | string`, and an explicit `additionalProperties: true` has no signature.
+ */
+export type Closed<T> = T extends string ? (Equals<T, string & {}> extends true ? string : T)
+  : T extends number | boolean | null | Blob ? T
   : T extends ReadonlyArray<infer U> ? ReadonlyArray<Closed<U>>
   : T extends object ? { readonly [K in keyof T as IsOpenRest<T, K> extends true ? never : K]: Closed<T[K]> }
   : T
 
 type EncodedOf<S> = S extends { readonly Encoded: infer E } ? E : never
-type TypeOf<S> = S extends { readonly Type: infer T } ? T : never
 
 /** A component without a generated schema shows up under this name in the compiler's message. */
 interface MissingSchema<Name> {
@@ -107,10 +111,6 @@ export type ClosedOurs<Schemas, Components> = {
 export type Theirs<Components> = {
   readonly [Name in keyof Components]: Loosen<NormalizeTheirs<Components[Name]>>
 }
-
-/** Every schema's decoded type by name, and its encoded type by name: they must be the same. */
-export type DecodedTypes<Schemas> = { readonly [Name in keyof Schemas]: TypeOf<Schemas[Name]> }
-export type EncodedTypes<Schemas> = { readonly [Name in keyof Schemas]: EncodedOf<Schemas[Name]> }
 
 // ---------------------------------------------------------------------------------------------------------------
 // The client shape against the operation table
@@ -161,9 +161,6 @@ export interface AgreementChecks<Schemas, Components, Operations, Shape> {
   /** 2. Without the response side's forward-compatible widening, ours and theirs describe the same values. */
   readonly closedOursFitTheirs: (ours: ClosedOurs<Schemas, Components>) => Theirs<Components>
   readonly theirsFitClosedOurs: (theirs: Theirs<Components>) => ClosedOurs<Schemas, Components>
-  /** No schema transforms its value. */
-  readonly decodedIsEncoded: (types: DecodedTypes<Schemas>) => EncodedTypes<Schemas>
-  readonly encodedIsDecoded: (types: EncodedTypes<Schemas>) => DecodedTypes<Schemas>
   /** client-shape.ts describes exactly the operation table. */
   readonly everyOperationHasAShape: (id: keyof Operations) => keyof Shape
   readonly everyShapeIsAnOperation: (id: keyof Shape) => keyof Operations
@@ -183,8 +180,6 @@ export const allChecks = {
   theirsFitOurs: same,
   closedOursFitTheirs: same,
   theirsFitClosedOurs: same,
-  decodedIsEncoded: same,
-  encodedIsDecoded: same,
   everyOperationHasAShape: same,
   everyShapeIsAnOperation: same,
   shapeInputsFitTable: same,

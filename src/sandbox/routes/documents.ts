@@ -27,9 +27,8 @@ export const documentRoutes = {
       const dataset = yield* store.createDataset(name, name, {
         source_ids: [source.id],
         title: name,
-        _dataset_flags: ["ixp"],
-        _model_config: { kind: "doc_path_ixp" }
-      })
+        _dataset_flags: ["ixp"]
+      }, { kind: "doc_path_ixp" })
       return { dataset }
     })
 } satisfies RouteDefinitions

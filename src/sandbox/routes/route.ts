@@ -15,7 +15,9 @@ import type { SandboxStore } from "../store.ts"
 
 type Operations = typeof operations
 
-type TypeOf<S> = S extends Schema.Top ? S["Type"] : {}
+// A server reads requests as they came over the wire: the schemas' encoded side. The handler has decoded them
+// already, which on the request side changes nothing but timestamps, and those into the canonical string.
+type WireOf<S> = S extends Schema.Top ? S["Encoded"] : {}
 
 /**
  * The decoded path and query parameters of an operation, flat, under their wire names.
@@ -24,8 +26,8 @@ type TypeOf<S> = S extends Schema.Top ? S["Type"] : {}
  * @since 0.1.0
  */
 export type ParametersOf<Id extends OperationId> =
-  & TypeOf<Operations[Id]["pathParameters"]>
-  & TypeOf<Operations[Id]["queryParameters"]>
+  & WireOf<Operations[Id]["pathParameters"]>
+  & WireOf<Operations[Id]["queryParameters"]>
 
 /**
  * The decoded request body of an operation (`undefined` when it takes none).
@@ -34,7 +36,7 @@ export type ParametersOf<Id extends OperationId> =
  * @since 0.1.0
  */
 export type BodyOf<Id extends OperationId> = Operations[Id]["requestBody"] extends Schema.Top
-  ? Operations[Id]["requestBody"]["Type"]
+  ? Operations[Id]["requestBody"]["Encoded"]
   : undefined
 
 /**

@@ -58,16 +58,8 @@ export const streamRoutes = {
     Effect.map(store.createStream(project, dataset, body.trigger), (trigger) => ({ trigger })),
   updateTrigger: ({ dataset, project, trigger }, body, store) =>
     Effect.gen(function*() {
-      const existing = yield* store.getStream(project, dataset, trigger)
-      const updated = yield* store.createStream(project, dataset, { ...definitionOf(existing), ...body.trigger, name: trigger })
+      const updated = yield* store.updateStream(project, dataset, trigger, body.trigger)
       return { trigger: updated }
     })
 } satisfies RouteDefinitions
 
-const definitionOf = (stream: Stream): NewStream => ({
-  name: stream.name,
-  title: stream.title,
-  description: stream.description,
-  comment_filter: stream.comment_filter,
-  ...(stream.model === undefined ? {} : { model: stream.model })
-})

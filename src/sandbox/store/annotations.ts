@@ -12,89 +12,24 @@ import { Effect } from "effect"
 import { matchesFilter } from "../comment-filter.ts"
 import { decodeCursor, encodeCursor } from "../cursor.ts"
 import { badRequest, notFound, type SandboxFailure } from "../failure.ts"
-import type { Comment, Dataset, Entity, JsonObject, JsonValue, LabelGroup, PredictedLabel } from "../models.ts"
+import type {
+  AnnotatedComment,
+  Comment,
+  Dataset,
+  Entity,
+  JsonObject,
+  JsonValue,
+  Label,
+  LabelGroup,
+  Labelling,
+  LabellingUpdate,
+  NewEntity,
+  NewEntitySpan,
+  PredictedLabel
+} from "../models.ts"
+import { labelName } from "../predictions.ts"
 import { findComment, predictFor } from "./datasets.ts"
 import { projectIds, recordAudit, requireDataset, type StoreState } from "./state.ts"
-
-/**
- * An assigned or dismissed label.
- *
- * @category models
- * @since 0.1.0
- */
-export interface Label {
-  readonly name: string
-  readonly sentiment: "positive" | "negative"
-  readonly metadata?: JsonValue
-}
-
-/**
- * The labels of one group on a comment.
- *
- * @category models
- * @since 0.1.0
- */
-export interface Labelling {
-  readonly group: string
-  readonly assigned: ReadonlyArray<Label>
-  readonly dismissed: ReadonlyArray<Label>
-  readonly predicted?: ReadonlyArray<PredictedLabel>
-}
-
-/**
- * A comment with its annotations (and predictions, where asked for).
- *
- * @category models
- * @since 0.1.0
- */
-export interface AnnotatedComment {
-  readonly comment: Comment
-  readonly labelling?: ReadonlyArray<Labelling>
-  readonly entities?: {
-    readonly assigned: ReadonlyArray<Entity>
-    readonly dismissed: ReadonlyArray<Entity>
-    readonly predicted?: ReadonlyArray<Entity>
-  }
-}
-
-/**
- * A span of an entity as clients write it.
- *
- * @category models
- * @since 0.1.0
- */
-export interface NewEntitySpan {
-  readonly content_part: string
-  readonly message_index: number
-  readonly utf16_byte_start: number
-  readonly utf16_byte_end: number
-}
-
-/**
- * An entity as clients write it, with one span or several.
- *
- * @category models
- * @since 0.1.0
- */
-export type NewEntity =
-  & { readonly name: string; readonly formatted_value: string }
-  & ({ readonly span: NewEntitySpan } | { readonly spans: ReadonlyArray<NewEntitySpan> })
-
-/**
- * The body of an update-labelling request; an absent field leaves that kind of annotation unchanged.
- *
- * @category models
- * @since 0.1.0
- */
-export interface LabellingUpdate {
-  readonly labelling?: ReadonlyArray<{
-    readonly group?: string
-    readonly assigned?: ReadonlyArray<Label>
-    readonly dismissed?: ReadonlyArray<Label>
-  }>
-  readonly entities?: { readonly assigned?: ReadonlyArray<NewEntity>; readonly dismissed?: ReadonlyArray<NewEntity> }
-  readonly moon_forms?: ReadonlyArray<unknown>
-}
 
 /**
  * Options of a dataset query.
@@ -342,7 +277,9 @@ export const makeAnnotationStore = (state: StoreState): AnnotationStore => {
           for (const labelling of annotations.get(dataset.id)?.get(comment.uid)?.labelling ?? []) {
             for (const label of labelling.assigned) {
               const entry = counts[label.name] ?? { positive: 0, negative: 0 }
-              entry[label.sentiment]++
+              // Clients can only assign the two sentiments the request schema knows.
+              if (label.sentiment === "positive") entry.positive++
+              else if (label.sentiment === "negative") entry.negative++
               counts[label.name] = entry
             }
           }
@@ -356,7 +293,7 @@ export const makeAnnotationStore = (state: StoreState): AnnotationStore => {
         for (const comment of datasetComments(dataset).filter((candidate) => matchesFilter(candidate, filter))) {
           for (const [name, value] of Object.entries(comment.user_properties)) {
             if (typeof value === "number") numbers.add(name)
-            else strings.set(name, (strings.get(name) ?? new Set()).add(value))
+            else if (typeof value === "string") strings.set(name, (strings.get(name) ?? new Set()).add(value))
           }
         }
         return {
@@ -411,7 +348,7 @@ const order = (dataset: Dataset, comments: ReadonlyArray<Comment>, queryOrder: D
   if (queryOrder.kind === "by_label" && queryOrder.label !== undefined) {
     const label = queryOrder.label
     const probability = (comment: Comment) =>
-      predictFor(dataset, comment.uid, comment.messages, {}).labels.find((predicted) => predicted.name.join(" > ") === label)
+      predictFor(dataset, comment.uid, comment.messages, {}).labels.find((predicted) => labelName(predicted) === label)
         ?.probability ?? 0
     return byRecent.sort((left, right) => probability(right) - probability(left))
   }

@@ -98,7 +98,7 @@ export const makeAuditStore = (state: StoreState): AuditStore => ({
             ? []
             : [{ id, username: user.username, display_name: user.username, email: user.email, tenant_id: state.tenantId }]
         }),
-        continuation: next < matching.length ? encodeCursor("audit", next) : null
+        ...(next < matching.length ? { continuation: encodeCursor("audit", next) } : {})
       }
     })
 })

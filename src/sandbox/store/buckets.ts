@@ -128,7 +128,10 @@ export const makeBucketStore = (state: StoreState): BucketStore => {
         state.buckets.delete(id)
         state.emails.delete(id)
         for (const source of state.sources.values()) {
-          if (source.bucket_id === id) state.sources.set(source.id, { ...source, bucket_id: null })
+          if (source.bucket_id === id) {
+            const { bucket_id: _detached, ...detached } = source
+            state.sources.set(source.id, detached)
+          }
         }
         yield* recordAudit(state, "bucket_deleted", { projectIds: projectIds(state, bucket.owner) })
       }),

@@ -287,7 +287,8 @@ const normalizeComment = (comment: NewComment, at: string): Effect.Effect<NewCom
       if (typeof value === "string" && value.trim() === "") continue
       userProperties[name] = value
     }
-    const properties: UserProperties = userProperties
+    // Every key was checked above to carry its type's prefix.
+    const properties = userProperties as UserProperties
     return { ...comment, timestamp, messages, user_properties: properties }
   })
 

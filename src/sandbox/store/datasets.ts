@@ -16,6 +16,7 @@ import type {
   LabelGroup,
   LabelThreshold,
   Message,
+  ModelConfig,
   NewDataset,
   NewLabelDef,
   PredictedLabel,
@@ -76,7 +77,13 @@ export interface DatasetStore {
   /** One dataset by id; 404 if unknown. */
   readonly getDatasetById: (id: string) => Effect.Effect<Dataset, SandboxFailure>
   /** Creates a dataset over existing sources; 409 if the name is taken. */
-  readonly createDataset: (project: string, name: string, dataset: NewDataset) => Effect.Effect<Dataset, SandboxFailure>
+  readonly createDataset: (
+    project: string,
+    name: string,
+    dataset: NewDataset,
+    /** The model configuration, which clients cannot choose at creation (IXP datasets get theirs). */
+    modelConfig?: ModelConfig
+  ) => Effect.Effect<Dataset, SandboxFailure>
   /** Overwrites the given fields. */
   readonly updateDataset: (project: string, name: string, dataset: UpdateDataset) => Effect.Effect<Dataset, SandboxFailure>
   /** Deletes a dataset and its streams. */
@@ -163,11 +170,12 @@ export const makeDatasetStore = (state: StoreState): DatasetStore => {
       title: typeof entityDef["title"] === "string" ? entityDef["title"] : name,
       color: colorOf(name),
       inherits_from: Array.isArray(entityDef["inherits_from"]) ? entityDef["inherits_from"].map(String) : [],
-      trainable: typeof entityDef["trainable"] === "boolean" ? entityDef["trainable"] : true
+      trainable: typeof entityDef["trainable"] === "boolean" ? entityDef["trainable"] : true,
+      _entity_def_flags: Array.isArray(entityDef["_entity_def_flags"]) ? entityDef["_entity_def_flags"].map(String) : []
     }
   }
 
-  const createDataset: DatasetStore["createDataset"] = (project, name, dataset) =>
+  const createDataset: DatasetStore["createDataset"] = (project, name, dataset, modelConfig = { kind: "cm" }) =>
     Effect.gen(function*() {
       const owner = yield* requireProject(state, project)
       if (!/^[A-Za-z0-9_-]{1,256}$/.test(name)) return yield* Effect.fail(badRequest(`Invalid dataset name '${name}'`))
@@ -197,7 +205,7 @@ export const makeDatasetStore = (state: StoreState): DatasetStore => {
         label_defs: [],
         label_groups: [],
         _dataset_flags: dataset._dataset_flags ?? [],
-        _model_config: dataset._model_config ?? { kind: "cm" }
+        _model_config: modelConfig
       }, groups)
       state.datasets.set(created.id, created)
       state.datasetNames.set(created.id, { name, projectId: owner.id, title: created.title })
@@ -286,9 +294,12 @@ export const makeDatasetStore = (state: StoreState): DatasetStore => {
 const toLabelDef = (labelDef: NewLabelDef): LabelDef => ({
   name: labelDef.name,
   title: labelDef.title ?? "",
-  instructions: labelDef.instructions ?? labelDef.description ?? "",
+  instructions: labelDef.instructions ?? "",
   ...(labelDef.external_id === undefined ? {} : { external_id: labelDef.external_id }),
-  ...(labelDef.pretrained === undefined ? {} : { pretrained: labelDef.pretrained }),
+  // The platform names a pretrained label itself; the sandbox falls back on its id.
+  ...(labelDef.pretrained === undefined
+    ? {}
+    : { pretrained: { id: labelDef.pretrained.id, name: labelDef.pretrained.name ?? labelDef.pretrained.id } }),
   ...(labelDef.moon_form === undefined ? {} : { moon_form: labelDef.moon_form })
 })
 

@@ -6,39 +6,8 @@
  */
 import { Effect } from "effect"
 import { conflict, notFound, type SandboxFailure } from "../failure.ts"
-import type { JsonObject } from "../models.ts"
+import type { Integration, NewIntegration } from "../models.ts"
 import { now, projectIds, recordAudit, requireProject, type StoreState } from "./state.ts"
-
-/**
- * An Exchange integration.
- *
- * @category models
- * @since 0.1.0
- */
-export interface Integration {
-  readonly id: string
-  readonly owner: string
-  readonly name: string
-  readonly title: string
-  readonly type: "exchange_online"
-  readonly enabled: boolean
-  readonly disabled_reason: "user" | null
-  readonly configuration: JsonObject
-  readonly created_at: string
-  readonly updated_at: string
-}
-
-/**
- * An integration as clients write it.
- *
- * @category models
- * @since 0.1.0
- */
-export interface NewIntegration {
-  readonly title?: string
-  readonly enabled?: boolean
-  readonly configuration: JsonObject
-}
 
 /**
  * Integration operations of the sandbox store.
@@ -79,8 +48,11 @@ export const makeIntegrationStore = (state: StoreState): IntegrationStore => {
         title: integration.title ?? existing?.title ?? "",
         type: "exchange_online",
         enabled,
-        disabled_reason: enabled ? null : "user",
-        configuration: integration.configuration,
+        ...(enabled ? {} : { disabled_reason: "user" }),
+        configuration: {
+          ...integration.configuration,
+          mailboxes: integration.configuration.mailboxes.map(withoutNulls)
+        },
         created_at: existing?.created_at ?? timestamp,
         updated_at: timestamp
       }
@@ -107,3 +79,7 @@ export const makeIntegrationStore = (state: StoreState): IntegrationStore => {
       })
   }
 }
+
+// A field a client sets to null is one the platform leaves out of what it returns (clients read it as absent).
+const withoutNulls = <A extends object>(value: A): { readonly [K in keyof A]: Exclude<A[K], null> } =>
+  Object.fromEntries(Object.entries(value).filter(([, field]) => field !== null)) as never

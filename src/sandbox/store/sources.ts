@@ -69,8 +69,8 @@ export const makeSourceStore = (state: StoreState): SourceStore => {
         language: source.language ?? "en",
         should_translate: source.should_translate ?? false,
         sensitive_properties: source.sensitive_properties ?? [],
-        bucket_id: source.bucket_id ?? null,
-        email_transform_tag: source.email_transform_tag ?? null,
+        ...(source.bucket_id === undefined ? {} : { bucket_id: source.bucket_id }),
+        ...(source.email_transform_tag === undefined ? {} : { email_transform_tag: source.email_transform_tag }),
         ...(source._kind === undefined ? {} : { _kind: source._kind }),
         created_at: timestamp,
         updated_at: timestamp,
@@ -86,12 +86,7 @@ export const makeSourceStore = (state: StoreState): SourceStore => {
       const existing = yield* requireSource(state, project, name)
       yield* requireBucket(source.bucket_id)
       const timestamp = yield* now
-      const updated: Source = {
-        ...existing,
-        ...definedFields(source),
-        updated_at: timestamp,
-        last_modified: timestamp
-      }
+      const updated: Source = { ...withUpdate(existing, source), updated_at: timestamp, last_modified: timestamp }
       state.sources.set(existing.id, updated)
       yield* recordAudit(state, "source_updated", { projectIds: projectIds(state, project) })
       return updated
@@ -136,6 +131,15 @@ export const makeSourceStore = (state: StoreState): SourceStore => {
   }
 }
 
-/** The fields of a partial update that were actually sent (absent keys keep their value; `null` is a value). */
-const definedFields = <A extends object>(update: A): Partial<A> =>
-  Object.fromEntries(Object.entries(update).filter(([, value]) => value !== undefined)) as Partial<A>
+/**
+ * A source with a partial update applied: absent keys keep their value, `null` clears the field (the platform
+ * then leaves it out of responses, which clients read as "none").
+ */
+const withUpdate = (source: Source, update: UpdateSource): Source => {
+  const updated: Record<string, unknown> = { ...source }
+  for (const [key, value] of Object.entries(update)) {
+    if (value === null) delete updated[key]
+    else if (value !== undefined) updated[key] = value
+  }
+  return updated as unknown as Source
+}

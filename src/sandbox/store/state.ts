@@ -9,6 +9,7 @@
  * @since 0.1.0
  */
 import { Clock, Effect } from "effect"
+import { canonicalTimestamp } from "../../../generated/schemas/codecs.ts"
 import { notFound, type SandboxFailure } from "../failure.ts"
 import type {
   AuditEvent,
@@ -16,6 +17,7 @@ import type {
   Comment,
   Dataset,
   Email,
+  NewStream,
   Project,
   Quota,
   Source,
@@ -46,6 +48,8 @@ export interface StoredComment {
  */
 export interface StoredStream {
   stream: Stream
+  /** The definition the stream was created (or last replaced) with, as the client sent it. */
+  definition: NewStream
   /** The last acknowledged sequence number (0 = nothing acknowledged: the stream starts at the beginning). */
   position: number
   readonly exceptions: Map<string, string>
@@ -141,15 +145,16 @@ export const now: Effect.Effect<string> = Effect.map(Clock.currentTimeMillis, (m
 
 /**
  * Normalises a client timestamp to `YYYY-MM-DDTHH:MM:SS.sssZ`; a timestamp without a zone is UTC, as the
- * platform assumes. `undefined` when it does not parse.
+ * platform assumes. `undefined` when it is not an ISO 8601 date-time (the same rule as the client's).
  *
  * @category parsing
  * @since 0.1.0
  */
 export const normalizeTimestamp = (value: string): string | undefined => {
-  const hasZone = /(?:[zZ]|[+-]\d{2}:?\d{2})$/.test(value)
-  const milliseconds = Date.parse(hasZone || !value.includes("T") ? value : `${value}Z`)
-  return Number.isNaN(milliseconds) ? undefined : new Date(milliseconds).toISOString()
+  // The client's rule, so the sandbox accepts exactly what a client may send; then one fixed width (milliseconds,
+  // `Z`), so that stored timestamps sort and compare as strings.
+  const canonical = canonicalTimestamp(value)
+  return canonical === undefined ? undefined : new Date(Date.parse(canonical)).toISOString()
 }
 
 /**
@@ -223,8 +228,8 @@ export const recordAudit = (
       actor_user_id: state.currentUserId,
       actor_tenant_id: state.tenantId,
       tenant_ids: [state.tenantId],
-      ...(scope.projectIds === undefined ? {} : { project_ids: scope.projectIds }),
-      ...(scope.datasetIds === undefined ? {} : { dataset_ids: scope.datasetIds })
+      project_ids: scope.projectIds ?? [],
+      dataset_ids: scope.datasetIds ?? []
     })
   })
 

@@ -14,7 +14,18 @@ import { Effect } from "effect"
 import { matchesFilter } from "../comment-filter.ts"
 import { decodeCursor, encodeCursor } from "../cursor.ts"
 import { badRequest, notFound, type SandboxFailure } from "../failure.ts"
-import type { Comment, Dataset, NewStream, Stream, StreamBatch, StreamResult } from "../models.ts"
+import type {
+  Comment,
+  CommentFilter,
+  CommentFilterView,
+  Dataset,
+  NewStream,
+  PropertyFilter,
+  PropertyFilterView,
+  Stream,
+  StreamBatch,
+  StreamResult
+} from "../models.ts"
 import { predictFor } from "./datasets.ts"
 import {
   normalizeTimestamp,
@@ -75,6 +86,13 @@ export interface StreamStore {
   readonly getStream: (project: string, dataset: string, name: string) => Effect.Effect<Stream, SandboxFailure>
   /** Creates a stream, or replaces the definition of an existing one with that name (its position is kept). */
   readonly createStream: (project: string, dataset: string, stream: NewStream) => Effect.Effect<Stream, SandboxFailure>
+  /** Changes some fields of an existing stream's definition (the legacy trigger update); 404 if unknown. */
+  readonly updateStream: (
+    project: string,
+    dataset: string,
+    name: string,
+    changes: Partial<NewStream>
+  ) => Effect.Effect<Stream, SandboxFailure>
   /** Deletes a stream. */
   readonly deleteStream: (project: string, dataset: string, name: string) => Effect.Effect<void, SandboxFailure>
   /** The next batch after the stream's position, without moving it. */
@@ -180,7 +198,7 @@ export const makeStreamStore = (state: StoreState): StreamStore => {
     }
     const model = stored.stream.model
     const toResult = ({ comment, sequence }: { readonly comment: Comment; readonly sequence: number }): StreamResult => {
-      if (model === undefined) return { comment, sequence_id: sequenceId(sequence), labels: null, entities: null }
+      if (model === undefined) return { comment, sequence_id: sequenceId(sequence) }
       const prediction = predictFor(dataset, comment.uid, comment.messages, {
         labelThresholds: model.label_thresholds === undefined || model.label_thresholds.length === 0
           ? undefined
@@ -216,18 +234,21 @@ export const makeStreamStore = (state: StoreState): StreamStore => {
         name: stream.name,
         title: stream.title ?? "",
         description: stream.description ?? "",
-        comment_filter: stream.comment_filter ?? {},
+        comment_filter: filterView(stream.comment_filter ?? {}),
         // The platform answers with the thresholds list even when none were given; empty means "every label".
         ...(stream.model === undefined
           ? {}
           : { model: { version: stream.model.version, label_thresholds: stream.model.label_thresholds ?? [] } }),
-        label_threshold_filter: null,
         context: "0",
         created_at: existing?.stream.created_at ?? timestamp,
         updated_at: timestamp
       }
-      if (existing === undefined) streams.set(stream.name, { stream: definition, position: 0, exceptions: new Map() })
-      else existing.stream = definition
+      if (existing === undefined) {
+        streams.set(stream.name, { stream: definition, definition: stream, position: 0, exceptions: new Map() })
+      } else {
+        existing.stream = definition
+        existing.definition = stream
+      }
       yield* recordAudit(state, existing === undefined ? "stream_created" : "stream_updated", {
         projectIds: projectIds(state, project),
         datasetIds: [dataset.id]
@@ -268,6 +289,11 @@ export const makeStreamStore = (state: StoreState): StreamStore => {
           .sort((left, right) => left.name.localeCompare(right.name))),
     getStream: (project, datasetName, name) => Effect.map(requireStream(project, datasetName, name), ({ stored }) => stored.stream),
     createStream,
+    updateStream: (project, datasetName, name, changes) =>
+      Effect.flatMap(
+        requireStream(project, datasetName, name),
+        ({ stored }) => createStream(project, datasetName, { ...stored.definition, ...changes, name })
+      ),
     deleteStream: (project, datasetName, name) =>
       Effect.gen(function*() {
         const { dataset } = yield* requireStream(project, datasetName, name)
@@ -308,3 +334,26 @@ export const makeStreamStore = (state: StoreState): StreamStore => {
 
 /** Sequence ids are opaque to clients; inside they are ingestion sequence numbers. */
 const sequenceId = (sequence: number): string => encodeCursor("sequence", sequence)
+
+// A stream echoes its filter as the server returns filters: collections it leaves out read as empty there.
+const filterView = (filter: CommentFilter): CommentFilterView => {
+  const { messages, sources, user_properties: userProperties, ...rest } = filter
+  return {
+    ...rest,
+    sources: sources ?? [],
+    ...(userProperties === undefined ? {} : { user_properties: mapValues(userProperties, propertyFilterView) }),
+    ...(messages === undefined
+      ? {}
+      : { messages: mapValues(messages as Readonly<Record<string, PropertyFilter>>, propertyFilterView) })
+  }
+}
+
+const propertyFilterView = (filter: PropertyFilter): PropertyFilterView => ({
+  ...filter,
+  one_of: filter.one_of ?? [],
+  not_one_of: filter.not_one_of ?? [],
+  domain_not_one_of: filter.domain_not_one_of ?? []
+})
+
+const mapValues = <A, B>(record: Readonly<Record<string, A>>, f: (value: A) => B): Record<string, B> =>
+  Object.fromEntries(Object.entries(record).map(([key, value]) => [key, f(value)]))

@@ -1,0 +1,641 @@
+/**
+ * Schemas compiled into plain functions: a fast path that decodes a response payload, or encodes a request, exactly
+ * as the schema would, for the values it can vouch for. Anything else goes to the schema itself.
+ *
+ * - `responseDecoder`: a payload as `JSON.parse` returned it. Response objects keep unknown fields (`openStruct`),
+ *   so the payload becomes its own decoding once the response-field codecs have run on it: the decoder checks the
+ *   whole payload without touching it, then, if it holds, turns `null` in optional fields into absent keys and
+ *   absent collections into empty ones, in place (the payload is the client's own fresh copy). The two passes keep a
+ *   union member that fails half way from changing what the next member sees.
+ * - `requestEncoder`: an input as the caller wrote it. It reads every field once and builds a fresh plain copy of
+ *   what will be sent: unknown keys (`onExcessProperty: "error"`), numbers that JSON cannot carry (`NaN`, `±Infinity`)
+ *   and nesting deeper than `MAX_DEPTH` are refused; timestamps are written in their canonical form
+ *   (`TimestampInput`). The copy is what the client serialises, so what was checked is what is sent.
+ *
+ * Neither compiles what it cannot decide exactly: a transformation other than the generated codecs, a response
+ * object without a catch-all rest (decoding would drop unknown keys), a declaration other than `Json`, an index
+ * signature other than a template literal of literals and strings. `undefined` (no compiled function) or an answer of
+ * "not vouched" is never an error: the caller runs the schema, which decides the same way and names the field.
+ *
+ * Why: on effect 4.1 a struct with an index signature, or any struct parsed with `errors: "all"` or
+ * `onExcessProperty`, takes the parser's generic, generator-based path, and a `Json` rest re-walks every value
+ * below it. A 1,000-comment page decoded in about 10× the time of its `JSON.parse`, and validating a batch of new
+ * comments cost more than sending it. These functions cost about as much as the parse.
+ *
+ * @internal
+ * @since 0.1.0
+ */
+import { Schema, SchemaAST } from "effect"
+import {
+  canonicalTimestamp,
+  FIELD_DECODING,
+  type FieldDecoding,
+  TIMESTAMP_INPUT
+} from "../../generated/schemas/codecs.ts"
+
+/**
+ * What a compiled function returns when it cannot vouch for a value; the caller then asks the schema.
+ *
+ * @internal
+ * @since 0.1.0
+ * @category models
+ */
+export const NOT_VOUCHED: unique symbol = Symbol.for("effect-reinfer/NotVouched")
+
+/**
+ * Decodes a response payload in place; `true` when the payload now equals what the schema decodes it to.
+ *
+ * @internal
+ * @since 0.1.0
+ * @category models
+ */
+export type ResponseDecoder = (payload: unknown) => boolean
+
+/**
+ * Encodes a request input into a fresh plain JSON copy, or answers `NOT_VOUCHED`.
+ *
+ * @internal
+ * @since 0.1.0
+ * @category models
+ */
+export type RequestEncoder = (input: unknown) => unknown
+
+/**
+ * The deepest nesting a request may have. Re:infer's own bodies are a few levels deep; rich-text markup and
+ * comment filters go a little further. Deeper input is refused rather than walked, so that a runaway structure
+ * becomes a typed error instead of a stack overflow.
+ *
+ * @internal
+ * @since 0.1.0
+ * @category configuration
+ */
+export const MAX_DEPTH = 128
+
+/**
+ * The decoder of a response schema; `undefined` when the schema is outside what it can decide exactly.
+ * Compiled once per schema.
+ *
+ * @internal
+ * @since 0.1.0
+ * @category constructors
+ */
+export const responseDecoder = (ast: SchemaAST.AST): ResponseDecoder | undefined => {
+  const cached = responseCache.get(ast)
+  if (cached !== undefined) return cached ?? undefined
+  const compiled = attempt(() => {
+    const node = compileResponse(ast, new Map())
+    return (payload: unknown) => {
+      if (!node.check(payload)) return false
+      node.apply?.(payload)
+      return true
+    }
+  })
+  responseCache.set(ast, compiled ?? null)
+  return compiled
+}
+
+/**
+ * The encoder of a request schema, with unknown keys refused; `undefined` when the schema is outside what it can
+ * decide exactly. Compiled once per schema.
+ *
+ * @internal
+ * @since 0.1.0
+ * @category constructors
+ */
+export const requestEncoder = (ast: SchemaAST.AST): RequestEncoder | undefined => {
+  const cached = requestCache.get(ast)
+  if (cached !== undefined) return cached ?? undefined
+  const compiled = attempt(() => {
+    const encode = compileRequest(ast, new Map())
+    return (input: unknown) => {
+      // A getter that throws, or a Proxy trap, is the schema's to report, as a typed error.
+      try {
+        return encode(input, 0)
+      } catch {
+        return NOT_VOUCHED
+      }
+    }
+  })
+  requestCache.set(ast, compiled ?? null)
+  return compiled
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+const responseCache = new WeakMap<SchemaAST.AST, ResponseDecoder | null>()
+const requestCache = new WeakMap<SchemaAST.AST, RequestEncoder | null>()
+
+const UNSUPPORTED = Symbol("UNSUPPORTED")
+const unsupported = (): never => {
+  throw UNSUPPORTED
+}
+
+const attempt = <A>(compile: () => A): A | undefined => {
+  try {
+    return compile()
+  } catch (error) {
+    if (error !== UNSUPPORTED) throw error
+    return undefined
+  }
+}
+
+// Refinements run with empty parse options, as the parser runs them on a value that passed its type.
+const NO_OPTIONS: SchemaAST.ParseOptions = {}
+
+// `Schema.Json` and its annotated copies share the declaration's `run`.
+const JSON_RUN = (Schema.Json.ast as SchemaAST.Declaration).run
+
+const isJsonDeclaration = (ast: SchemaAST.AST): boolean =>
+  ast._tag === "Declaration" && ast.run === JSON_RUN && ast.checks === undefined
+
+const isCatchAll = (index: SchemaAST.IndexSignature): boolean =>
+  index.parameter._tag === "String" && index.parameter.checks === undefined &&
+  (isJsonDeclaration(index.type) || index.type._tag === "Unknown")
+
+const coversEveryKey = (index: SchemaAST.IndexSignature): boolean =>
+  index.parameter._tag === "String" && index.parameter.checks === undefined
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
+const isPlainObject = (value: object): boolean => {
+  const prototype = Object.getPrototypeOf(value)
+  return prototype === Object.prototype || prototype === null
+}
+
+// The codecs annotate the field's key, so that a refinement inside them cannot take the annotation.
+const fieldDecodingOf = (ast: SchemaAST.AST): FieldDecoding | undefined =>
+  ast.context?.annotations?.[FIELD_DECODING] as FieldDecoding | undefined
+
+/** The schema a generated response-field codec wraps: the encoded side of its link, without `null`. */
+const wrappedSchema = (ast: SchemaAST.AST): SchemaAST.AST => {
+  const link = ast.encoding?.length === 1 ? ast.encoding[0] : undefined
+  if (link === undefined) return unsupported()
+  const from = link.to
+  if (from._tag !== "Union") return from
+  const members = from.types.filter((member) => member._tag !== "Null")
+  return members.length === 1 && from.types.length === 2 ? members[0]! : unsupported()
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Responses: check, then apply
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A compiled response node: a pure check, and the in-place decoding to run once the check holds (if any). */
+interface ResponseNode {
+  readonly check: (value: unknown) => boolean
+  readonly apply: ((value: unknown) => void) | undefined
+}
+
+function compileResponse(ast: SchemaAST.AST, seen: Map<SchemaAST.AST, ResponseNode>): ResponseNode {
+  const known = seen.get(ast)
+  if (known !== undefined) return known
+  if (ast.encoding !== undefined) return unsupported()
+  // A recursive schema meets itself again through Suspend: hand out a forwarder until the node exists. Its apply
+  // is assumed present, since whether the cycle decodes anything is not known yet.
+  let compiled: ResponseNode | undefined
+  seen.set(ast, { check: (value) => compiled!.check(value), apply: (value) => compiled!.apply?.(value) })
+  const node = compileResponseType(ast, seen)
+  compiled = { check: withChecks(ast, node.check), apply: node.apply }
+  seen.set(ast, compiled)
+  return compiled
+}
+
+function compileResponseType(ast: SchemaAST.AST, seen: Map<SchemaAST.AST, ResponseNode>): ResponseNode {
+  const leaf = (check: (value: unknown) => boolean): ResponseNode => ({ check, apply: undefined })
+  switch (ast._tag) {
+    case "String":
+      return leaf((value) => typeof value === "string")
+    case "Number":
+      return leaf((value) => typeof value === "number")
+    case "Boolean":
+      return leaf((value) => typeof value === "boolean")
+    case "Null":
+      return leaf((value) => value === null)
+    case "Unknown":
+    case "Any":
+      return leaf(() => true)
+    case "Literal": {
+      const literal = ast.literal
+      return leaf((value) => value === literal)
+    }
+    case "Declaration":
+      // Whatever JSON.parse returned is JSON.
+      return isJsonDeclaration(ast) ? leaf(() => true) : unsupported()
+    case "Suspend": {
+      let inner: ResponseNode | undefined
+      const resolve = () => (inner ??= compileResponse(ast.thunk(), seen))
+      return { check: (value) => resolve().check(value), apply: (value) => resolve().apply?.(value) }
+    }
+    case "Union":
+      return compileResponseUnion(ast, seen)
+    case "Arrays":
+      return compileResponseArrays(ast, seen)
+    case "Objects":
+      return compileResponseObjects(ast, seen)
+    default:
+      return unsupported()
+  }
+}
+
+function compileResponseUnion(ast: SchemaAST.Union, seen: Map<SchemaAST.AST, ResponseNode>): ResponseNode {
+  const members = ast.types.map((member) => compileResponse(member, seen))
+  const oneOf = ast.options?.mode === "oneOf"
+  // The member the value decodes as: the first that accepts it (the only one, for oneOf), as the parser picks it.
+  const memberOf = (value: unknown): ResponseNode | undefined => {
+    let found: ResponseNode | undefined
+    for (let i = 0; i < members.length; i++) {
+      if (!members[i]!.check(value)) continue
+      if (!oneOf) return members[i]
+      if (found !== undefined) return undefined
+      found = members[i]
+    }
+    return found
+  }
+  const decodes = members.some((member) => member.apply !== undefined)
+  return {
+    check: (value) => memberOf(value) !== undefined,
+    apply: decodes ? (value) => memberOf(value)?.apply?.(value) : undefined
+  }
+}
+
+function compileResponseArrays(ast: SchemaAST.Arrays, seen: Map<SchemaAST.AST, ResponseNode>): ResponseNode {
+  if (ast.rest.length > 1) return unsupported()
+  const elements = ast.elements.map((element) => ({
+    node: compileResponse(element, seen),
+    optional: SchemaAST.isOptional(element)
+  }))
+  const rest = ast.rest.length === 1 ? compileResponse(ast.rest[0]!, seen) : undefined
+  const decodes = elements.some((element) => element.node.apply !== undefined) || rest?.apply !== undefined
+  return {
+    check: (value) => {
+      if (!Array.isArray(value)) return false
+      for (let i = 0; i < elements.length; i++) {
+        const element = elements[i]!
+        if (i >= value.length) {
+          if (!element.optional) return false
+        } else if (!element.node.check(value[i])) return false
+      }
+      if (rest === undefined) return value.length <= elements.length
+      for (let i = elements.length; i < value.length; i++) if (!rest.check(value[i])) return false
+      return true
+    },
+    apply: decodes
+      ? (value) => {
+        const items = value as Array<unknown>
+        for (let i = 0; i < elements.length && i < items.length; i++) elements[i]!.node.apply?.(items[i])
+        if (rest?.apply !== undefined) for (let i = elements.length; i < items.length; i++) rest.apply(items[i])
+      }
+      : undefined
+  }
+}
+
+/** A declared field of a response object, with what its generated codec does (if it has one). */
+interface ResponseField {
+  readonly name: string
+  readonly node: ResponseNode
+  readonly optional: boolean
+  readonly decoding: FieldDecoding | undefined
+}
+
+function compileResponseObjects(ast: SchemaAST.Objects, seen: Map<SchemaAST.AST, ResponseNode>): ResponseNode {
+  // Decoding drops a key no signature covers, and then a payload is no longer its own decoding: an open object
+  // keeps every key through its catch-all rest, a map through its plain string key.
+  if (!ast.indexSignatures.some(coversEveryKey)) return unsupported()
+  const fields: ReadonlyArray<ResponseField> = ast.propertySignatures.map((property) => {
+    if (typeof property.name !== "string") return unsupported()
+    const decoding = fieldDecodingOf(property.type)
+    const schema = decoding === undefined ? property.type : wrappedSchema(property.type)
+    return {
+      name: property.name,
+      node: compileResponse(schema, seen),
+      optional: decoding !== undefined || SchemaAST.isOptional(property.type),
+      decoding
+    }
+  })
+  const indexes = ast.indexSignatures.filter((index) => !isCatchAll(index)).map((index) => ({
+    matches: keyMatcher(index.parameter),
+    node: compileResponse(index.type, seen)
+  }))
+  const declared = new Set(fields.map((field) => field.name))
+  const decoding = fields.filter((field) => field.decoding !== undefined || field.node.apply !== undefined)
+  return {
+    check: (value) => {
+      if (!isRecord(value)) return false
+      for (let i = 0; i < fields.length; i++) {
+        const field = fields[i]!
+        const item = value[field.name]
+        if (item === undefined && !Object.hasOwn(value, field.name)) {
+          if (!field.optional) return false
+        } else if (item === null && field.decoding !== undefined) {
+          if (field.decoding.whenNull === "fail" && !field.node.check(null)) return false
+        } else if (!field.node.check(item)) return false
+      }
+      // A response's catch-all accepts every JSON value, so only the other index signatures are checked.
+      if (indexes.length === 0) return true
+      for (const key of Object.keys(value)) {
+        if (declared.has(key)) continue
+        for (let i = 0; i < indexes.length; i++) {
+          const index = indexes[i]!
+          if (index.matches(key) && !index.node.check(value[key])) return false
+        }
+      }
+      return true
+    },
+    apply: decoding.length === 0 ? undefined : (value) => {
+      const record = value as Record<string, unknown>
+      for (let i = 0; i < decoding.length; i++) {
+        const field = decoding[i]!
+        const item = record[field.name]
+        const codec = field.decoding
+        if (codec !== undefined && (item === undefined || item === null)) {
+          if ("whenAbsent" in codec) record[field.name] = codec.empty === "array" ? [] : {}
+          else delete record[field.name]
+        } else if (item !== undefined) {
+          field.node.apply?.(item)
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Requests: encode into a copy
+// ---------------------------------------------------------------------------------------------------------------
+
+type Encode = (value: unknown, depth: number) => unknown
+
+function compileRequest(ast: SchemaAST.AST, seen: Map<SchemaAST.AST, Encode>): Encode {
+  const known = seen.get(ast)
+  if (known !== undefined) return known
+  if (ast.annotations?.[TIMESTAMP_INPUT] === true) return encodeTimestamp
+  if (ast.encoding !== undefined) return unsupported()
+  let compiled: Encode | undefined
+  seen.set(ast, (value, depth) => compiled!(value, depth))
+  const encode = compileRequestType(ast, seen)
+  const holds = checksOf(ast)
+  compiled = holds === undefined ? encode : (value, depth) => {
+    const encoded = encode(value, depth)
+    return encoded === NOT_VOUCHED || !holds(encoded) ? NOT_VOUCHED : encoded
+  }
+  seen.set(ast, compiled)
+  return compiled
+}
+
+function compileRequestType(ast: SchemaAST.AST, seen: Map<SchemaAST.AST, Encode>): Encode {
+  switch (ast._tag) {
+    case "String":
+      return (value) => typeof value === "string" ? value : NOT_VOUCHED
+    case "Number":
+      // JSON has no NaN or Infinity: JSON.stringify would send them as null.
+      return (value) => typeof value === "number" && Number.isFinite(value) ? value : NOT_VOUCHED
+    case "Boolean":
+      return (value) => typeof value === "boolean" ? value : NOT_VOUCHED
+    case "Null":
+      return (value) => value === null ? value : NOT_VOUCHED
+    case "Literal": {
+      const literal = ast.literal
+      return (value) => value === literal ? value : NOT_VOUCHED
+    }
+    case "Declaration":
+      return isJsonDeclaration(ast) ? copyJson : unsupported()
+    case "Suspend": {
+      let inner: Encode | undefined
+      return (value, depth) => (inner ??= compileRequest(ast.thunk(), seen))(value, depth)
+    }
+    case "Union": {
+      const members = ast.types.map((member) => compileRequest(member, seen))
+      const oneOf = ast.options?.mode === "oneOf"
+      return (value, depth) => {
+        let found: unknown = NOT_VOUCHED
+        for (let i = 0; i < members.length; i++) {
+          const encoded = members[i]!(value, depth)
+          if (encoded === NOT_VOUCHED) continue
+          if (!oneOf) return encoded
+          if (found !== NOT_VOUCHED) return NOT_VOUCHED
+          found = encoded
+        }
+        return found
+      }
+    }
+    case "Arrays":
+      return compileRequestArrays(ast, seen)
+    case "Objects":
+      return compileRequestObjects(ast, seen)
+    default:
+      return unsupported()
+  }
+}
+
+function compileRequestArrays(ast: SchemaAST.Arrays, seen: Map<SchemaAST.AST, Encode>): Encode {
+  if (ast.rest.length > 1) return unsupported()
+  const elements = ast.elements.map((element) => ({
+    encode: compileRequest(element, seen),
+    optional: SchemaAST.isOptional(element)
+  }))
+  const rest = ast.rest.length === 1 ? compileRequest(ast.rest[0]!, seen) : undefined
+  return (value, depth) => {
+    if (!Array.isArray(value) || depth >= MAX_DEPTH) return NOT_VOUCHED
+    if (rest === undefined && value.length > elements.length) return NOT_VOUCHED
+    const copy: Array<unknown> = new Array(value.length)
+    for (let i = 0; i < value.length; i++) {
+      const element = elements[i]
+      if (element === undefined && rest === undefined) return NOT_VOUCHED
+      // A hole or an explicit undefined is not JSON.
+      const item = value[i]
+      if (item === undefined) return NOT_VOUCHED
+      const encoded = (element?.encode ?? rest!)(item, depth + 1)
+      if (encoded === NOT_VOUCHED) return NOT_VOUCHED
+      copy[i] = encoded
+    }
+    for (let i = value.length; i < elements.length; i++) if (!elements[i]!.optional) return NOT_VOUCHED
+    return copy
+  }
+}
+
+function compileRequestObjects(ast: SchemaAST.Objects, seen: Map<SchemaAST.AST, Encode>): Encode {
+  const fields = ast.propertySignatures.map((property) => ({
+    name: typeof property.name === "string" ? property.name : unsupported(),
+    encode: compileRequest(property.type, seen),
+    optional: SchemaAST.isOptional(property.type)
+  }))
+  const declared = new Set(fields.map((field) => field.name))
+  const indexes = ast.indexSignatures.map((index) => ({
+    matches: keyMatcher(index.parameter),
+    encode: isCatchAll(index) ? copyJson : compileRequest(index.type, seen)
+  }))
+  return (value, depth) => {
+    // The parser copies own keys into a new object; for anything but a plain object (a Date, a class instance,
+    // a Proxy's target) that copy differs from the value, so such values go to the schema.
+    if (!isRecord(value) || !isPlainObject(value) || depth >= MAX_DEPTH) return NOT_VOUCHED
+    const copy: Record<string, unknown> = {}
+    let present = 0
+    for (let i = 0; i < fields.length; i++) {
+      const field = fields[i]!
+      if (!Object.hasOwn(value, field.name)) {
+        if (!field.optional) return NOT_VOUCHED
+        continue
+      }
+      present++
+      const item = value[field.name]
+      // An optional key holding undefined is refused by the schema (exact optional properties).
+      if (item === undefined) return NOT_VOUCHED
+      const encoded = field.encode(item, depth + 1)
+      if (encoded === NOT_VOUCHED) return NOT_VOUCHED
+      copy[field.name] = encoded
+    }
+    const keys = Object.keys(value)
+    if (keys.length > present) {
+      for (let k = 0; k < keys.length; k++) {
+        const key = keys[k]!
+        if (declared.has(key)) continue
+        const index = indexes.find((candidate) => candidate.matches(key))
+        // Encoding with `onExcessProperty: "error"` refuses a key nothing declares.
+        if (index === undefined) return NOT_VOUCHED
+        const item = value[key]
+        const encoded = item === undefined ? NOT_VOUCHED : index.encode(item, depth + 1)
+        if (encoded === NOT_VOUCHED) return NOT_VOUCHED
+        copy[key] = encoded
+      }
+    }
+    // Symbol keys are never JSON; the schema knows what to do with them.
+    return Object.getOwnPropertySymbols(value).length === 0 ? copy : NOT_VOUCHED
+  }
+}
+
+const encodeTimestamp: Encode = (value) => {
+  if (typeof value === "string") return canonicalTimestamp(value) ?? NOT_VOUCHED
+  if (value instanceof Date && !Number.isNaN(value.getTime())) {
+    return canonicalTimestamp(value.toISOString()) ?? NOT_VOUCHED
+  }
+  return NOT_VOUCHED
+}
+
+// An opaque JSON field as the caller wrote it: copied, so that what is sent is what was checked.
+const copyJson: Encode = (value, depth) => {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return value
+    case "number":
+      return Number.isFinite(value) ? value : NOT_VOUCHED
+    case "object": {
+      if (value === null) return null
+      if (depth >= MAX_DEPTH) return NOT_VOUCHED
+      if (Array.isArray(value)) {
+        const copy: Array<unknown> = new Array(value.length)
+        for (let i = 0; i < value.length; i++) {
+          const encoded = value[i] === undefined ? NOT_VOUCHED : copyJson(value[i], depth + 1)
+          if (encoded === NOT_VOUCHED) return NOT_VOUCHED
+          copy[i] = encoded
+        }
+        return copy
+      }
+      if (!isPlainObject(value) || Object.getOwnPropertySymbols(value).length > 0) return NOT_VOUCHED
+      const copy: Record<string, unknown> = {}
+      for (const key of Object.keys(value)) {
+        const item = (value as Record<string, unknown>)[key]
+        const encoded = item === undefined ? NOT_VOUCHED : copyJson(item, depth + 1)
+        if (encoded === NOT_VOUCHED) return NOT_VOUCHED
+        copy[key] = encoded
+      }
+      return copy
+    }
+    default:
+      return NOT_VOUCHED
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Refinements and keys
+// ---------------------------------------------------------------------------------------------------------------
+
+// A refinement (`Schema.Int`, `isGreaterThanOrEqualTo(0)`, `isMaxLength`) holds when its filter reports nothing.
+function checksOf(ast: SchemaAST.AST): ((value: unknown) => boolean) | undefined {
+  if (ast.checks === undefined || ast.checks.length === 0) return undefined
+  const filters: Array<SchemaAST.Filter<unknown>> = []
+  const flatten = (check: SchemaAST.Check<unknown>): void => {
+    if (check._tag === "Filter") filters.push(check)
+    else for (const inner of check.checks) flatten(inner)
+  }
+  for (const check of ast.checks) flatten(check)
+  const holds = filters.map((filter) => shortcut(filter, (value) => filter.run(value, ast, NO_OPTIONS) === undefined))
+  return (value) => {
+    for (let i = 0; i < holds.length; i++) if (!holds[i]!(value)) return false
+    return true
+  }
+}
+
+function withChecks(ast: SchemaAST.AST, check: (value: unknown) => boolean): (value: unknown) => boolean {
+  const holds = checksOf(ast)
+  return holds === undefined ? check : (value) => check(value) && holds(value)
+}
+
+// The common refinements get a fast acceptance in front of their filter: each condition below implies the filter
+// holds, and anything it does not accept still goes to the filter, so the answer is always the filter's.
+// `isMaxCodePoints(n)` is the one that matters: it counts the code points of the whole string (message bodies
+// allow 65,536), while a string of at most n UTF-16 units cannot have more than n code points.
+function shortcut(filter: SchemaAST.Filter<unknown>, run: (value: unknown) => boolean): (value: unknown) => boolean {
+  const representation = filter.annotations?.representation as
+    | { readonly id?: unknown; readonly payload?: Readonly<Record<string, unknown>> | null }
+    | undefined
+  const payload = representation?.payload ?? {}
+  const number = (name: string): number | undefined => typeof payload[name] === "number" ? payload[name] : undefined
+  const lengthOf = (value: unknown): number | undefined =>
+    typeof value === "string" || Array.isArray(value) ? value.length : undefined
+  switch (representation?.id) {
+    case "effect/schema/isInt":
+      return (value) => Number.isSafeInteger(value) || run(value)
+    case "effect/schema/isGreaterThanOrEqualTo": {
+      const minimum = number("minimum")
+      return minimum === undefined ? run : (value) => (typeof value === "number" && value >= minimum) || run(value)
+    }
+    case "effect/schema/isLessThanOrEqualTo": {
+      const maximum = number("maximum")
+      return maximum === undefined ? run : (value) => (typeof value === "number" && value <= maximum) || run(value)
+    }
+    case "effect/schema/isMaxLength": {
+      const maximum = number("maxLength")
+      return maximum === undefined ? run : (value) => (lengthOf(value) ?? Infinity) <= maximum || run(value)
+    }
+    case "effect/schema/isMinLength": {
+      const minimum = number("minLength")
+      return minimum === undefined ? run : (value) => (lengthOf(value) ?? -1) >= minimum || run(value)
+    }
+    case "effect/schema/isMaxCodePoints": {
+      const maximum = number("maxCodePoints")
+      return maximum === undefined
+        ? run
+        : (value) => (typeof value === "string" && value.length <= maximum) || run(value)
+    }
+    case "effect/schema/isMinCodePoints": {
+      // n code points need at most 2n UTF-16 units, so 2n units hold at least n code points.
+      const minimum = number("minCodePoints")
+      return minimum === undefined
+        ? run
+        : (value) => (typeof value === "string" && value.length >= 2 * minimum) || run(value)
+    }
+    default:
+      return run
+  }
+}
+
+// Index signature keys: a plain string matches every key; a template literal of literals and plain strings
+// (`number:${string}`) becomes one RegExp. Nothing else is generated today, so anything else is left to the schema.
+function keyMatcher(parameter: SchemaAST.AST): (key: string) => boolean {
+  if (parameter.checks !== undefined) return unsupported()
+  if (parameter._tag === "String") return () => true
+  if (parameter._tag !== "TemplateLiteral") return unsupported()
+  let source = ""
+  for (const part of parameter.parts) {
+    if (part._tag === "Literal") source += escapeRegExp(String(part.literal))
+    else if (part._tag === "String" && part.checks === undefined) source += "[\\s\\S]*"
+    else if (part._tag === "Union" && part.types.every((member) => member._tag === "Literal")) {
+      source += `(?:${part.types.map((member) => escapeRegExp(String((member as SchemaAST.Literal).literal))).join("|")})`
+    } else return unsupported()
+  }
+  const pattern = new RegExp(`^${source}$`)
+  return (key) => pattern.test(key)
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
