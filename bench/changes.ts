@@ -33,10 +33,10 @@ export const renderChanges = (): string =>
     "once per attempt (undici's response builds a new object on every read) | src/client.ts | 64 µs | about 60 µs |",
     "| Response payloads are checked by a schema compiled into a plain predicate (`responseGuard`) and used as they " +
     "are when it holds; the schema runs only when it does not, and still produces every `ReinferDecodeError` | " +
-    "src/internal/schema-guard.ts (new), src/client.ts | 1,000-comment page: 10.4× JSON.parse | 1.6× |",
+    "src/internal/schema-guard.ts (new; now fast-codec.ts), src/client.ts | 1,000-comment page: 10.4× JSON.parse | 1.6× |",
     "| Request parameters and bodies likewise (`requestGuard`, with fast acceptance for the common refinements, " +
     "`isMaxCodePoints` above all), and a request whose guards all hold is built without `Effect.gen` or Schema; " +
-    "the checked path runs otherwise and reports as before | src/internal/schema-guard.ts, src/request.ts | " +
+    "the checked path runs otherwise and reports as before | src/internal/schema-guard.ts (now fast-codec.ts), src/request.ts | " +
     "request preparation about 80 µs in a request loop; syncCommentsBulk about 37 % of the raw loop over fetch | " +
     "about 50 µs; 40 to 47 % (the rest is bulk-sync.ts's own validation, below) |",
     "| The retry driver is set up only after a first failure (which is replayed to it as its first input), so a " +
@@ -46,7 +46,7 @@ export const renderChanges = (): string =>
     "only for items the guard does not accept, to name the field) | src/bulk-sync.ts | " + BULK_BEFORE + " | " +
     BULK_AFTER + " |",
     "",
-    "test/internal/schema-guard.test.ts checks both guards against the schemas on every operation of the spec, " +
+    "test/internal/schema-guard.test.ts (now fast-codec.test.ts) checks both guards against the schemas on every operation of the spec, " +
     "for generated values and for every one-step corruption of them: a guard never accepts what the schema " +
     "rejects or would change, and accepts almost all valid values.",
     "",

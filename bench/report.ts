@@ -343,12 +343,13 @@ const renderDecode = (results: Results["decode"], goals: Array<GoalRow>): string
     `(${timesParse(byId.get(DECODE_ROWS.noRest)!.time)}, but unknown fields are lost). Neither reaches 2×: building ` +
     "a new object for every node is itself about twice the parse.",
     "",
-    "**What changed.** The response schemas transform nothing and keep every field, so a payload they accept " +
-    "decodes to an equal value. ReinferClient now compiles each response schema once into a plain predicate " +
-    "(src/internal/schema-guard.ts) and, when it holds, returns the parsed payload as it is; only a payload the " +
-    "predicate rejects goes through the schema, which then produces the same `ReinferDecodeError` as before. The " +
-    "compiler refuses any schema where acceptance and equality could differ (a transformation, a closed object, " +
-    "an unknown declaration), and those operations decode as before. " +
+    "**What changed.** The response schemas keep every field, and their only transformations are the generated " +
+    "field codecs (`null` in an optional field read as absent, an absent collection read as empty). ReinferClient " +
+    "compiles each response schema once into a plain decoder (src/internal/fast-codec.ts) that checks the parsed " +
+    "payload and, when it holds, applies those field codecs to it in place; only a payload the decoder rejects goes " +
+    "through the schema, which then produces the same `ReinferDecodeError` as before. The compiler refuses any " +
+    "schema where the two could differ (another transformation, a closed object, an unknown declaration), and " +
+    "those operations decode through the schema. " +
     (ratio(generated, parse) > GOALS.decodeVsParse
       ? "The generated schemas used on their own (`Schemas.*` with `Schema.decodeUnknown*`) stay slow; closing " +
         "that needs effect's parser to keep its fast path for records, or the generator to emit closed structs for " +

@@ -148,6 +148,1457 @@ import type {
 } from "./schemas/index.ts"
 
 /**
+ * The input of `addEmails`: Add raw emails to a bucket
+ *
+ * `PUT /api/_private/buckets/{project}/{bucket}/emails`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface AddEmailsInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Bucket name (without the project). */
+  readonly bucket: string
+  /** Internal billing bypass for ingestion routes. */
+  readonly no_charge?: boolean
+  readonly body: AddEmailsRequest
+}
+
+/**
+ * The input of `advanceStream`: Acknowledge a stream up to a sequence id
+ *
+ * `POST /api/v1/datasets/{project}/{dataset}/streams/{stream}/advance`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface AdvanceStreamInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+  /** Stream name, unique within the dataset. */
+  readonly stream: string
+  readonly body: AdvanceStreamRequest
+}
+
+/**
+ * The input of `createBucket`: Create a bucket
+ *
+ * `PUT /api/_private/buckets/{project}/{bucket}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface CreateBucketInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Bucket name (without the project). */
+  readonly bucket: string
+  readonly body: CreateBucketRequest
+}
+
+/**
+ * The input of `createDataset`: Create a dataset
+ *
+ * `PUT /api/v1/datasets/{project}/{dataset}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface CreateDatasetInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+  readonly body: CreateDatasetRequest
+}
+
+/**
+ * The input of `createIntegration`: Create an integration
+ *
+ * `PUT /api/_private/integrations/{project}/{integration}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface CreateIntegrationInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Integration name (without the project). */
+  readonly integration: string
+  readonly body: CreateIntegrationRequest
+}
+
+/**
+ * The input of `createIxpDataset`: Create an IXP dataset
+ *
+ * `PUT /api/_private/ixp/datasets`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface CreateIxpDatasetInput { readonly body: CreateIxpDatasetRequest }
+
+/**
+ * The input of `createProject`: Create a project
+ *
+ * `PUT /api/_private/projects/{project}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface CreateProjectInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  readonly body: CreateProjectRequest
+}
+
+/**
+ * The input of `createSource`: Create a source
+ *
+ * `PUT /api/v1/sources/{project}/{source}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface CreateSourceInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Source name (without the project). */
+  readonly source: string
+  readonly body: CreateSourceRequest
+}
+
+/**
+ * The input of `createStream`: Create (or replace) a stream
+ *
+ * `PUT /api/v1/datasets/{project}/{dataset}/streams`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface CreateStreamInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+  readonly body: CreateStreamRequest
+}
+
+/**
+ * The input of `createTrigger`: Create a trigger (legacy name of a stream)
+ *
+ * `PUT /api/v1/datasets/{project}/{dataset}/triggers`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface CreateTriggerInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+  readonly body: CreateTriggerRequest
+}
+
+/**
+ * The input of `createUser`: Create a user
+ *
+ * `PUT /api/_private/users`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface CreateUserInput { readonly body: CreateUserRequest }
+
+/**
+ * The input of `deleteBucketById`: Delete a bucket by its id
+ *
+ * `DELETE /api/_private/buckets/id:{bucketId}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface DeleteBucketByIdInput {
+  /** Bucket id (lowercase hex), used after the literal `id:` prefix. */
+  readonly bucketId: string
+}
+
+/**
+ * The input of `deleteComments`: Delete comments by id
+ *
+ * `DELETE /api/v1/sources/{project}/{source}/comments`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface DeleteCommentsInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Source name (without the project). */
+  readonly source: string
+  /** Comment ids to delete (repeat the key; at most 32 per call). */
+  readonly id: ReadonlyArray<string>
+}
+
+/**
+ * The input of `deleteDataset`: Delete a dataset by its full name
+ *
+ * `DELETE /api/v1/datasets/{project}/{dataset}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface DeleteDatasetInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+}
+
+/**
+ * The input of `deleteDatasetById`: Delete a dataset by its id
+ *
+ * `DELETE /api/v1/datasets/id:{datasetId}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface DeleteDatasetByIdInput {
+  /** Dataset id (lowercase hex), used after the literal `id:` prefix. */
+  readonly datasetId: string
+}
+
+/**
+ * The input of `deleteKeyedSyncState`: Delete one sync state
+ *
+ * `DELETE /api/_private/buckets/id:{bucketId}/keyed-sync-state/{keyedSyncStateId}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface DeleteKeyedSyncStateInput {
+  /** Bucket id (lowercase hex), used after the literal `id:` prefix. */
+  readonly bucketId: string
+  /** Id of a mailbox sync state (see listKeyedSyncStateIds). */
+  readonly keyedSyncStateId: string
+}
+
+/**
+ * The input of `deleteMessages`: Delete comments by id (documented route)
+ *
+ * `DELETE /api/v1/sources/{project}/{source}/messages`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface DeleteMessagesInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Source name (without the project). */
+  readonly source: string
+  /** Comment ids to delete (repeat the key; at most 32 per call). */
+  readonly id: ReadonlyArray<string>
+}
+
+/**
+ * The input of `deleteProject`: Delete a project
+ *
+ * `DELETE /api/_private/projects/{project}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface DeleteProjectInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Also delete a non-empty project with everything it contains. */
+  readonly force?: boolean
+}
+
+/**
+ * The input of `deleteSourceById`: Delete a source by its id
+ *
+ * `DELETE /api/v1/sources/id:{sourceId}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface DeleteSourceByIdInput {
+  /** Source id (16 lowercase hex chars), used after the literal `id:` prefix. */
+  readonly sourceId: string
+}
+
+/**
+ * The input of `deleteStream`: Delete a stream
+ *
+ * `DELETE /api/v1/datasets/{project}/{dataset}/streams/{stream}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface DeleteStreamInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+  /** Stream name, unique within the dataset. */
+  readonly stream: string
+}
+
+/**
+ * The input of `deleteUser`: Delete a user
+ *
+ * `DELETE /api/_private/users/{userId}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface DeleteUserInput {
+  /** User id (usernames and emails are not accepted). */
+  readonly userId: string
+}
+
+/**
+ * The input of `exportDataset`: Export a dataset
+ *
+ * `POST /api/v1/datasets/{project}/{dataset}/export`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ExportDatasetInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+  readonly body: ExportDatasetRequest
+}
+
+/**
+ * The input of `fetchStream`: Fetch the next batch of a stream (legacy)
+ *
+ * `POST /api/v1/datasets/{project}/{dataset}/streams/{stream}/fetch`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface FetchStreamInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+  /** Stream name, unique within the dataset. */
+  readonly stream: string
+  readonly body: FetchStreamRequest
+}
+
+/**
+ * The input of `getAttachment`: Download the content of an attachment
+ *
+ * `GET /api/v1/attachments/{attachmentReference}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GetAttachmentInput {
+  /** The `attachment_reference` of an attachment's metadata. */
+  readonly attachmentReference: string
+}
+
+/**
+ * The input of `getBucket`: Get a bucket by its full name
+ *
+ * `GET /api/_private/buckets/{project}/{bucket}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GetBucketInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Bucket name (without the project). */
+  readonly bucket: string
+}
+
+/**
+ * The input of `getBucketById`: Get a bucket by its id
+ *
+ * `GET /api/_private/buckets/id:{bucketId}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GetBucketByIdInput {
+  /** Bucket id (lowercase hex), used after the literal `id:` prefix. */
+  readonly bucketId: string
+}
+
+/**
+ * The input of `getBucketStatistics`: Count the emails of a bucket
+ *
+ * `GET /api/_private/buckets/{project}/{bucket}/statistics`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GetBucketStatisticsInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Bucket name (without the project). */
+  readonly bucket: string
+}
+
+/**
+ * The input of `getComment`: Get one comment by its id
+ *
+ * `GET /api/v1/sources/{project}/{source}/comments/{commentId}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GetCommentInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Source name (without the project). */
+  readonly source: string
+  /** Comment id, unique within its source. */
+  readonly commentId: string
+  /** Also return the `text_markup` structures of message texts. */
+  readonly include_markup?: boolean
+}
+
+/**
+ * The input of `getCurrentUser`: Get the current user
+ *
+ * `GET /auth/user`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GetCurrentUserInput {}
+
+/**
+ * The input of `getDataset`: Get a dataset by its full name
+ *
+ * `GET /api/v1/datasets/{project}/{dataset}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GetDatasetInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+}
+
+/**
+ * The input of `getDatasetById`: Get a dataset by its id
+ *
+ * `GET /api/v1/datasets/id:{datasetId}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GetDatasetByIdInput {
+  /** Dataset id (lowercase hex), used after the literal `id:` prefix. */
+  readonly datasetId: string
+}
+
+/**
+ * The input of `getDatasetStatistics`: Get label counts and time series of a dataset
+ *
+ * `POST /api/_private/datasets/{project}/{dataset}/statistics`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GetDatasetStatisticsInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+  readonly body: GetDatasetStatisticsRequest
+}
+
+/**
+ * The input of `getDatasetSummary`: Summarise the user properties of matching comments
+ *
+ * `POST /api/_private/datasets/{project}/{dataset}/summary`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GetDatasetSummaryInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+  readonly body: GetDatasetSummaryRequest
+}
+
+/**
+ * The input of `getDocument`: Download the original document of a comment
+ *
+ * `GET /api/_private/sources/id:{sourceId}/documents/{commentId}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GetDocumentInput {
+  /** Source id (16 lowercase hex chars), used after the literal `id:` prefix. */
+  readonly sourceId: string
+  /** Comment id, unique within its source. */
+  readonly commentId: string
+}
+
+/**
+ * The input of `getEmails`: Get emails by id
+ *
+ * `GET /api/_private/buckets/{project}/{bucket}/emails`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GetEmailsInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Bucket name (without the project). */
+  readonly bucket: string
+  /** Email ids (repeat the key for several). */
+  readonly id: ReadonlyArray<string>
+}
+
+/**
+ * The input of `getIntegration`: Get an integration by its full name
+ *
+ * `GET /api/_private/integrations/{project}/{integration}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GetIntegrationInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Integration name (without the project). */
+  readonly integration: string
+}
+
+/**
+ * The input of `getLabelValidation`: Get the precision/recall curve of one label
+ *
+ * `POST /api/_private/datasets/{project}/{dataset}/labellers/{version}/label-validation`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GetLabelValidationInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+  /**
+   * Pinned model version. The UiPath activities also accept "Live"/"Staging" aliases; whether this route does is
+   * unverified.
+   */
+  readonly version: number
+  readonly body: GetLabelValidationRequest
+}
+
+/**
+ * The input of `getLabellings`: Get the annotations of comments
+ *
+ * `GET /api/_private/datasets/{project}/{dataset}/labellings`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GetLabellingsInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+  /** The `after` cursor of the previous page. */
+  readonly after?: string
+  /** Comment uids (`<source_id>.<comment_id>`) to get the annotations of. */
+  readonly id?: ReadonlyArray<CommentUid>
+  /** Page size. */
+  readonly limit?: number
+  /** Also return model predictions. */
+  readonly return_predictions?: boolean
+  /** Iterate over the annotated comments of this source. */
+  readonly source_id?: string
+}
+
+/**
+ * The input of `getLatestValidation`: Get the validation of the latest model
+ *
+ * `GET /api/_private/datasets/{project}/{dataset}/labellers/latest/validation`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GetLatestValidationInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+}
+
+/**
+ * The input of `getModelStatistics`: Get the statistics of a model version
+ *
+ * `GET /api/v1/datasets/{project}/{dataset}/labellers/{version}/validation`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GetModelStatisticsInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+  /**
+   * Pinned model version. The UiPath activities also accept "Live"/"Staging" aliases; whether this route does is
+   * unverified.
+   */
+  readonly version: number
+}
+
+/**
+ * The input of `getModelTags`: Get the model tags of a dataset
+ *
+ * `GET /api/v1/datasets/{project}/{dataset}/model-tags`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GetModelTagsInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+}
+
+/**
+ * The input of `getProject`: Get a project by name
+ *
+ * `GET /api/_private/projects/{project}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GetProjectInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+}
+
+/**
+ * The input of `getSource`: Get a source by its full name
+ *
+ * `GET /api/v1/sources/{project}/{source}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GetSourceInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Source name (without the project). */
+  readonly source: string
+}
+
+/**
+ * The input of `getSourceById`: Get a source by its id
+ *
+ * `GET /api/v1/sources/id:{sourceId}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GetSourceByIdInput {
+  /** Source id (16 lowercase hex chars), used after the literal `id:` prefix. */
+  readonly sourceId: string
+}
+
+/**
+ * The input of `getSourceStatistics`: Get comment statistics of a source
+ *
+ * `POST /api/v1/sources/{project}/{source}/statistics`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GetSourceStatisticsInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Source name (without the project). */
+  readonly source: string
+  readonly body: GetSourceStatisticsRequest
+}
+
+/**
+ * The input of `getStream`: Get a stream by name
+ *
+ * `GET /api/v1/datasets/{project}/{dataset}/streams/{stream}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GetStreamInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+  /** Stream name, unique within the dataset. */
+  readonly stream: string
+}
+
+/**
+ * The input of `getStreamResults`: Get the next results of a stream
+ *
+ * `GET /api/v1/datasets/{project}/{dataset}/streams/{stream}/results`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GetStreamResultsInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+  /** Stream name, unique within the dataset. */
+  readonly stream: string
+  /** Maximum number of filtered-out comments to skip. */
+  readonly max_filtered?: number
+  /** Maximum number of results to return. */
+  readonly max_results?: number
+}
+
+/**
+ * The input of `getUser`: Get a user by id
+ *
+ * `GET /api/_private/users/{userId}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GetUserInput {
+  /** User id (usernames and emails are not accepted). */
+  readonly userId: string
+}
+
+/**
+ * The input of `getValidation`: Get the validation of a model version
+ *
+ * `GET /api/_private/datasets/{project}/{dataset}/labellers/{version}/validation`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GetValidationInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+  /**
+   * Pinned model version. The UiPath activities also accept "Live"/"Staging" aliases; whether this route does is
+   * unverified.
+   */
+  readonly version: number
+}
+
+/**
+ * The input of `insertComments`: Insert a batch of comments (no overwrite)
+ *
+ * `PUT /api/_private/sources/{project}/{source}/comments`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface InsertCommentsInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Source name (without the project). */
+  readonly source: string
+  /** Internal billing bypass for ingestion routes. */
+  readonly no_charge?: boolean
+  readonly body: InsertCommentsRequest
+}
+
+/**
+ * The input of `listBuckets`: List all buckets
+ *
+ * `GET /api/_private/buckets`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ListBucketsInput {}
+
+/**
+ * The input of `listComments`: Iterate over all comments of a source
+ *
+ * `GET /api/_private/sources/{project}/{source}/comments`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ListCommentsInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Source name (without the project). */
+  readonly source: string
+  /** The `continuation` of the previous page. */
+  readonly after?: string
+  /** Lower bound on comment `timestamp`; first page only. */
+  readonly from_timestamp?: NewTimestamp
+  /** Also return the `text_markup` structures of message texts. */
+  readonly include_markup?: boolean
+  /** Page size. */
+  readonly limit?: number
+  /** Upper bound on comment `timestamp`; sent on every page. */
+  readonly to_timestamp?: NewTimestamp
+}
+
+/**
+ * The input of `listDatasets`: List all datasets visible to the caller
+ *
+ * `GET /api/v1/datasets`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ListDatasetsInput {}
+
+/**
+ * The input of `listEmails`: Iterate over the emails of a bucket
+ *
+ * `POST /api/_private/buckets/{project}/{bucket}/emails`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ListEmailsInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Bucket name (without the project). */
+  readonly bucket: string
+  readonly body: ListEmailsRequest
+}
+
+/**
+ * The input of `listIntegrations`: List all integrations
+ *
+ * `GET /api/_private/integrations`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ListIntegrationsInput {}
+
+/**
+ * The input of `listKeyedSyncStateIds`: List the sync state ids of one mailbox
+ *
+ * `POST /api/_private/buckets/id:{bucketId}/keyed-sync-state-ids`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ListKeyedSyncStateIdsInput {
+  /** Bucket id (lowercase hex), used after the literal `id:` prefix. */
+  readonly bucketId: string
+  readonly body: ListKeyedSyncStateIdsRequest
+}
+
+/**
+ * The input of `listKeyedSyncStates`: List the mailbox and folder sync states of a bucket
+ *
+ * `GET /api/_private/buckets/id:{bucketId}/keyed-sync-states/`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ListKeyedSyncStatesInput {
+  /** Bucket id (lowercase hex), used after the literal `id:` prefix. */
+  readonly bucketId: string
+}
+
+/**
+ * The input of `listLabellers`: List the models (labellers) of a dataset
+ *
+ * `POST /api/_private/datasets/{project}/{dataset}/labellers`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ListLabellersInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+  readonly body: ListLabellersRequest
+}
+
+/**
+ * The input of `listProjectDatasets`: List the datasets of a project
+ *
+ * `GET /api/v1/datasets/{project}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ListProjectDatasetsInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+}
+
+/**
+ * The input of `listProjectSources`: List the sources of a project
+ *
+ * `GET /api/v1/sources/{project}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ListProjectSourcesInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+}
+
+/**
+ * The input of `listProjects`: List all projects
+ *
+ * `GET /api/_private/projects`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ListProjectsInput {}
+
+/**
+ * The input of `listQuotas`: List the quotas of the current tenant
+ *
+ * `GET /api/_private/quotas`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ListQuotasInput {}
+
+/**
+ * The input of `listSources`: List all sources visible to the caller
+ *
+ * `GET /api/v1/sources`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ListSourcesInput {}
+
+/**
+ * The input of `listStreams`: List the streams of a dataset
+ *
+ * `GET /api/v1/datasets/{project}/{dataset}/streams`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ListStreamsInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+}
+
+/**
+ * The input of `listTenantQuotas`: List the quotas of another tenant
+ *
+ * `GET /api/_private/quotas/{tenantId}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ListTenantQuotasInput {
+  /** UiPath tenant id. */
+  readonly tenantId: string
+}
+
+/**
+ * The input of `listUsers`: List the users of the tenant (public route)
+ *
+ * `GET /api/v1/users`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ListUsersInput {}
+
+/**
+ * The input of `listUsersPrivate`: List the users of the tenant
+ *
+ * `GET /api/_private/users`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ListUsersPrivateInput {}
+
+/**
+ * The input of `predict`: Predict labels and entities for ad-hoc documents
+ *
+ * `POST /api/v1/datasets/{project}/{dataset}/labellers/{version}/predict`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface PredictInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+  /**
+   * Pinned model version. The UiPath activities also accept "Live"/"Staging" aliases; whether this route does is
+   * unverified.
+   */
+  readonly version: number
+  readonly body: PredictRequest
+}
+
+/**
+ * The input of `predictComments`: Predict labels and entities for stored comments
+ *
+ * `POST /api/v1/datasets/{project}/{dataset}/labellers/{version}/predict-comments`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface PredictCommentsInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+  /**
+   * Pinned model version. The UiPath activities also accept "Live"/"Staging" aliases; whether this route does is
+   * unverified.
+   */
+  readonly version: number
+  readonly body: PredictCommentsRequest
+}
+
+/**
+ * The input of `predictLatest`: Predict with the latest (unpinned) model
+ *
+ * `POST /api/_private/datasets/{project}/{dataset}/labellers/predict`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface PredictLatestInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+  readonly body: PredictLatestRequest
+}
+
+/**
+ * The input of `predictRawEmails`: Predict labels and entities for raw emails
+ *
+ * `POST /api/v1/datasets/{project}/{dataset}/labellers/{version}/predict-raw-emails`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface PredictRawEmailsInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+  /**
+   * Pinned model version. The UiPath activities also accept "Live"/"Staging" aliases; whether this route does is
+   * unverified.
+   */
+  readonly version: number
+  readonly body: PredictRawEmailsRequest
+}
+
+/**
+ * The input of `queryAuditEvents`: Page through the audit events of the tenant
+ *
+ * `POST /api/v1/audit_events/query`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface QueryAuditEventsInput { readonly body: QueryAuditEventsRequest }
+
+/**
+ * The input of `queryDataset`: Search and page through comments with their annotations and predictions
+ *
+ * `POST /api/_private/datasets/{project}/{dataset}/query`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface QueryDatasetInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+  readonly body: QueryDatasetRequest
+}
+
+/**
+ * The input of `queryRecentComments`: Page through the most recent comments matching a filter
+ *
+ * `POST /api/_private/datasets/{project}/{dataset}/recent`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface QueryRecentCommentsInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+  readonly body: QueryRecentCommentsRequest
+}
+
+/**
+ * The input of `refreshUserPermissions`: Refresh the cached permissions of the current user
+ *
+ * `POST /auth/refresh-user-permissions`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface RefreshUserPermissionsInput { readonly body: RefreshUserPermissionsRequest }
+
+/**
+ * The input of `resetStream`: Move a stream to a comment creation time
+ *
+ * `POST /api/v1/datasets/{project}/{dataset}/streams/{stream}/reset`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ResetStreamInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+  /** Stream name, unique within the dataset. */
+  readonly stream: string
+  readonly body: ResetStreamRequest
+}
+
+/**
+ * The input of `sendWelcomeEmail`: Send the welcome email to a user
+ *
+ * `POST /api/_private/users/{userId}/welcome-email`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface SendWelcomeEmailInput {
+  /** User id (usernames and emails are not accepted). */
+  readonly userId: string
+  readonly body: SendWelcomeEmailRequest
+}
+
+/**
+ * The input of `setQuota`: Set a quota of a tenant
+ *
+ * `POST /api/_private/quotas/{tenantId}/{quotaKind}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface SetQuotaInput {
+  /** UiPath tenant id. */
+  readonly tenantId: string
+  /** The quota to set. */
+  readonly quotaKind:
+    | "sources"
+    | "sources_per_dataset"
+    | "datasets"
+    | "datasets_per_source"
+    | "labels_per_dataset"
+    | "entities_per_dataset"
+    | "comments"
+    | "comments_per_source"
+    | "comments_in_ixp_designtime"
+    | "comments_in_ixp_runtime"
+    | "reviewed_comments_per_dataset"
+    | "integrations"
+    | "mailboxes_per_integration"
+    | "triggers"
+    | "triggers_per_dataset"
+    | "users"
+    | "alerts"
+    | "buckets"
+    | "projects"
+    | "pinned_models"
+    | "extraction_predictions"
+  readonly body: SetQuotaRequest
+}
+
+/**
+ * The input of `syncComments`: Upsert a batch of comments
+ *
+ * `POST /api/v1/sources/{project}/{source}/sync`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface SyncCommentsInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Source name (without the project). */
+  readonly source: string
+  /** Internal billing bypass for ingestion routes. */
+  readonly no_charge?: boolean
+  readonly body: SyncCommentsRequest
+}
+
+/**
+ * The input of `syncRawEmails`: Upsert comments parsed server-side from raw emails
+ *
+ * `POST /api/v1/sources/{project}/{source}/sync-raw-emails`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface SyncRawEmailsInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Source name (without the project). */
+  readonly source: string
+  /** Internal billing bypass for ingestion routes. */
+  readonly no_charge?: boolean
+  readonly body: SyncRawEmailsRequest
+}
+
+/**
+ * The input of `tagStreamExceptions`: Tag comments as stream exceptions
+ *
+ * `PUT /api/v1/datasets/{project}/{dataset}/streams/{stream}/exceptions`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface TagStreamExceptionsInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+  /** Stream name, unique within the dataset. */
+  readonly stream: string
+  readonly body: TagStreamExceptionsRequest
+}
+
+/**
+ * The input of `untagStreamExceptions`: Untag stream exceptions
+ *
+ * `DELETE /api/v1/datasets/{project}/{dataset}/streams/{stream}/exceptions`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface UntagStreamExceptionsInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+  /** Stream name, unique within the dataset. */
+  readonly stream: string
+  /** Comment uids to untag. */
+  readonly uid: ReadonlyArray<CommentUid>
+}
+
+/**
+ * The input of `updateDataset`: Update a dataset
+ *
+ * `POST /api/v1/datasets/{project}/{dataset}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface UpdateDatasetInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+  readonly body: UpdateDatasetRequest
+}
+
+/**
+ * The input of `updateIntegration`: Update an integration
+ *
+ * `POST /api/_private/integrations/{project}/{integration}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface UpdateIntegrationInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Integration name (without the project). */
+  readonly integration: string
+  readonly body: UpdateIntegrationRequest
+}
+
+/**
+ * The input of `updateLabelDefs`: Create or update the label definitions of a label group in bulk
+ *
+ * `PUT /api/_private/datasets/{project}/{dataset}/labels/{labelGroup}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface UpdateLabelDefsInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+  /** Label group name; the default group is `default`. */
+  readonly labelGroup: string
+  readonly body: UpdateLabelDefsRequest
+}
+
+/**
+ * The input of `updateLabelling`: Set the labels, entities and extraction fields of one comment
+ *
+ * `POST /api/_private/datasets/{project}/{dataset}/labellings/{commentUid}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface UpdateLabellingInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+  /** Comment uid, `<source_id>.<comment_id>`. */
+  readonly commentUid: CommentUid
+  readonly body: UpdateLabellingRequest
+}
+
+/**
+ * The input of `updateProject`: Update a project
+ *
+ * `POST /api/_private/projects/{project}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface UpdateProjectInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  readonly body: UpdateProjectRequest
+}
+
+/**
+ * The input of `updateSource`: Update a source
+ *
+ * `POST /api/v1/sources/{project}/{source}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface UpdateSourceInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Source name (without the project). */
+  readonly source: string
+  readonly body: UpdateSourceRequest
+}
+
+/**
+ * The input of `updateTrigger`: Update a trigger (legacy name of a stream)
+ *
+ * `POST /api/v1/datasets/{project}/{dataset}/triggers/{trigger}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface UpdateTriggerInput {
+  /** Project name (formerly "organisation"); the owner part of a full name. */
+  readonly project: string
+  /** Dataset name (without the project). */
+  readonly dataset: string
+  /** Trigger (stream) name, unique within the dataset. */
+  readonly trigger: string
+  readonly body: UpdateTriggerRequest
+}
+
+/**
+ * The input of `updateUser`: Update the permissions of a user
+ *
+ * `POST /api/_private/users/{userId}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface UpdateUserInput {
+  /** User id (usernames and emails are not accepted). */
+  readonly userId: string
+  readonly body: UpdateUserRequest
+}
+
+/**
+ * The input of `uploadCommentAttachment`: Upload the content of one attachment of a comment
+ *
+ * `PUT /api/_private/sources/id:{sourceId}/comments/{commentId}/attachments/{attachmentIndex}`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface UploadCommentAttachmentInput {
+  /** Source id (16 lowercase hex chars), used after the literal `id:` prefix. */
+  readonly sourceId: string
+  /** Comment id, unique within its source. */
+  readonly commentId: string
+  /** Position of the attachment in the comment's `attachments` list. */
+  readonly attachmentIndex: number
+  readonly body: UploadCommentAttachmentRequest
+}
+
+/**
+ * The input of `uploadCommentAudio`: Attach an audio file to a comment
+ *
+ * `PUT /api/_private/sources/id:{sourceId}/comments/{commentId}/audio`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface UploadCommentAudioInput {
+  /** Source id (16 lowercase hex chars), used after the literal `id:` prefix. */
+  readonly sourceId: string
+  /** Comment id, unique within its source. */
+  readonly commentId: string
+  readonly body: UploadCommentAudioRequest
+}
+
+/**
+ * The input of `uploadDocument`: Upload a document, creating a comment
+ *
+ * `PUT /api/_private/sources/id:{sourceId}/documents`
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface UploadDocumentInput {
+  /** Source id (16 lowercase hex chars), used after the literal `id:` prefix. */
+  readonly sourceId: string
+  readonly body: UploadDocumentRequest
+}
+
+/**
  * Per operation: `input` (path and query parameters as flat fields, plus `body`) and `output` (the success
  * body).
  *
@@ -160,219 +1611,98 @@ export interface OperationTypes {
    *
    * `PUT /api/_private/buckets/{project}/{bucket}/emails`
    */
-  readonly addEmails: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Bucket name (without the project). */
-      readonly bucket: string
-      /** Internal billing bypass for ingestion routes. */
-      readonly no_charge?: boolean
-      readonly body: AddEmailsRequest
-    }
-    readonly output: AddEmailsResponse
-  }
+  readonly addEmails: { readonly input: AddEmailsInput; readonly output: AddEmailsResponse }
   /**
    * Acknowledge a stream up to a sequence id
    *
    * `POST /api/v1/datasets/{project}/{dataset}/streams/{stream}/advance`
    */
-  readonly advanceStream: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-      /** Stream name, unique within the dataset. */
-      readonly stream: string
-      readonly body: AdvanceStreamRequest
-    }
-    readonly output: AdvanceStreamResponse
-  }
+  readonly advanceStream: { readonly input: AdvanceStreamInput; readonly output: AdvanceStreamResponse }
   /**
    * Create a bucket
    *
    * `PUT /api/_private/buckets/{project}/{bucket}`
    */
-  readonly createBucket: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Bucket name (without the project). */
-      readonly bucket: string
-      readonly body: CreateBucketRequest
-    }
-    readonly output: CreateBucketResponse
-  }
+  readonly createBucket: { readonly input: CreateBucketInput; readonly output: CreateBucketResponse }
   /**
    * Create a dataset
    *
    * `PUT /api/v1/datasets/{project}/{dataset}`
    */
-  readonly createDataset: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-      readonly body: CreateDatasetRequest
-    }
-    readonly output: CreateDatasetResponse
-  }
+  readonly createDataset: { readonly input: CreateDatasetInput; readonly output: CreateDatasetResponse }
   /**
    * Create an integration
    *
    * `PUT /api/_private/integrations/{project}/{integration}`
    */
-  readonly createIntegration: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Integration name (without the project). */
-      readonly integration: string
-      readonly body: CreateIntegrationRequest
-    }
-    readonly output: CreateIntegrationResponse
-  }
+  readonly createIntegration: { readonly input: CreateIntegrationInput; readonly output: CreateIntegrationResponse }
   /**
    * Create an IXP dataset
    *
    * `PUT /api/_private/ixp/datasets`
    */
-  readonly createIxpDataset: {
-    readonly input: { readonly body: CreateIxpDatasetRequest }
-    readonly output: CreateIxpDatasetResponse
-  }
+  readonly createIxpDataset: { readonly input: CreateIxpDatasetInput; readonly output: CreateIxpDatasetResponse }
   /**
    * Create a project
    *
    * `PUT /api/_private/projects/{project}`
    */
-  readonly createProject: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      readonly body: CreateProjectRequest
-    }
-    readonly output: CreateProjectResponse
-  }
+  readonly createProject: { readonly input: CreateProjectInput; readonly output: CreateProjectResponse }
   /**
    * Create a source
    *
    * `PUT /api/v1/sources/{project}/{source}`
    */
-  readonly createSource: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Source name (without the project). */
-      readonly source: string
-      readonly body: CreateSourceRequest
-    }
-    readonly output: CreateSourceResponse
-  }
+  readonly createSource: { readonly input: CreateSourceInput; readonly output: CreateSourceResponse }
   /**
    * Create (or replace) a stream
    *
    * `PUT /api/v1/datasets/{project}/{dataset}/streams`
    */
-  readonly createStream: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-      readonly body: CreateStreamRequest
-    }
-    readonly output: CreateStreamResponse
-  }
+  readonly createStream: { readonly input: CreateStreamInput; readonly output: CreateStreamResponse }
   /**
    * Create a trigger (legacy name of a stream)
    *
    * `PUT /api/v1/datasets/{project}/{dataset}/triggers`
    */
-  readonly createTrigger: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-      readonly body: CreateTriggerRequest
-    }
-    readonly output: CreateTriggerResponse
-  }
+  readonly createTrigger: { readonly input: CreateTriggerInput; readonly output: CreateTriggerResponse }
   /**
    * Create a user
    *
    * `PUT /api/_private/users`
    */
-  readonly createUser: { readonly input: { readonly body: CreateUserRequest }; readonly output: CreateUserResponse }
+  readonly createUser: { readonly input: CreateUserInput; readonly output: CreateUserResponse }
   /**
    * Delete a bucket by its id
    *
    * `DELETE /api/_private/buckets/id:{bucketId}`
    */
-  readonly deleteBucketById: {
-    readonly input: {
-      /** Bucket id (lowercase hex), used after the literal `id:` prefix. */
-      readonly bucketId: string
-    }
-    readonly output: DeleteBucketByIdResponse
-  }
+  readonly deleteBucketById: { readonly input: DeleteBucketByIdInput; readonly output: DeleteBucketByIdResponse }
   /**
    * Delete comments by id
    *
    * `DELETE /api/v1/sources/{project}/{source}/comments`
    */
-  readonly deleteComments: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Source name (without the project). */
-      readonly source: string
-      /** Comment ids to delete (repeat the key; at most 32 per call). */
-      readonly id: ReadonlyArray<string>
-    }
-    readonly output: DeleteCommentsResponse
-  }
+  readonly deleteComments: { readonly input: DeleteCommentsInput; readonly output: DeleteCommentsResponse }
   /**
    * Delete a dataset by its full name
    *
    * `DELETE /api/v1/datasets/{project}/{dataset}`
    */
-  readonly deleteDataset: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-    }
-    readonly output: DeleteDatasetResponse
-  }
+  readonly deleteDataset: { readonly input: DeleteDatasetInput; readonly output: DeleteDatasetResponse }
   /**
    * Delete a dataset by its id
    *
    * `DELETE /api/v1/datasets/id:{datasetId}`
    */
-  readonly deleteDatasetById: {
-    readonly input: {
-      /** Dataset id (lowercase hex), used after the literal `id:` prefix. */
-      readonly datasetId: string
-    }
-    readonly output: DeleteDatasetByIdResponse
-  }
+  readonly deleteDatasetById: { readonly input: DeleteDatasetByIdInput; readonly output: DeleteDatasetByIdResponse }
   /**
    * Delete one sync state
    *
    * `DELETE /api/_private/buckets/id:{bucketId}/keyed-sync-state/{keyedSyncStateId}`
    */
   readonly deleteKeyedSyncState: {
-    readonly input: {
-      /** Bucket id (lowercase hex), used after the literal `id:` prefix. */
-      readonly bucketId: string
-      /** Id of a mailbox sync state (see listKeyedSyncStateIds). */
-      readonly keyedSyncStateId: string
-    }
+    readonly input: DeleteKeyedSyncStateInput
     readonly output: DeleteKeyedSyncStateResponse
   }
   /**
@@ -380,153 +1710,68 @@ export interface OperationTypes {
    *
    * `DELETE /api/v1/sources/{project}/{source}/messages`
    */
-  readonly deleteMessages: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Source name (without the project). */
-      readonly source: string
-      /** Comment ids to delete (repeat the key; at most 32 per call). */
-      readonly id: ReadonlyArray<string>
-    }
-    readonly output: DeleteMessagesResponse
-  }
+  readonly deleteMessages: { readonly input: DeleteMessagesInput; readonly output: DeleteMessagesResponse }
   /**
    * Delete a project
    *
    * `DELETE /api/_private/projects/{project}`
    */
-  readonly deleteProject: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Also delete a non-empty project with everything it contains. */
-      readonly force?: boolean
-    }
-    readonly output: DeleteProjectResponse
-  }
+  readonly deleteProject: { readonly input: DeleteProjectInput; readonly output: DeleteProjectResponse }
   /**
    * Delete a source by its id
    *
    * `DELETE /api/v1/sources/id:{sourceId}`
    */
-  readonly deleteSourceById: {
-    readonly input: {
-      /** Source id (16 lowercase hex chars), used after the literal `id:` prefix. */
-      readonly sourceId: string
-    }
-    readonly output: DeleteSourceByIdResponse
-  }
+  readonly deleteSourceById: { readonly input: DeleteSourceByIdInput; readonly output: DeleteSourceByIdResponse }
   /**
    * Delete a stream
    *
    * `DELETE /api/v1/datasets/{project}/{dataset}/streams/{stream}`
    */
-  readonly deleteStream: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-      /** Stream name, unique within the dataset. */
-      readonly stream: string
-    }
-    readonly output: DeleteStreamResponse
-  }
+  readonly deleteStream: { readonly input: DeleteStreamInput; readonly output: DeleteStreamResponse }
   /**
    * Delete a user
    *
    * `DELETE /api/_private/users/{userId}`
    */
-  readonly deleteUser: {
-    readonly input: {
-      /** User id (usernames and emails are not accepted). */
-      readonly userId: string
-    }
-    readonly output: DeleteUserResponse
-  }
+  readonly deleteUser: { readonly input: DeleteUserInput; readonly output: DeleteUserResponse }
   /**
    * Export a dataset
    *
    * `POST /api/v1/datasets/{project}/{dataset}/export`
    */
-  readonly exportDataset: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-      readonly body: ExportDatasetRequest
-    }
-    readonly output: ExportDatasetResponse
-  }
+  readonly exportDataset: { readonly input: ExportDatasetInput; readonly output: ExportDatasetResponse }
   /**
    * Fetch the next batch of a stream (legacy)
    *
    * `POST /api/v1/datasets/{project}/{dataset}/streams/{stream}/fetch`
    */
-  readonly fetchStream: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-      /** Stream name, unique within the dataset. */
-      readonly stream: string
-      readonly body: FetchStreamRequest
-    }
-    readonly output: FetchStreamResponse
-  }
+  readonly fetchStream: { readonly input: FetchStreamInput; readonly output: FetchStreamResponse }
   /**
    * Download the content of an attachment
    *
    * `GET /api/v1/attachments/{attachmentReference}`
    */
-  readonly getAttachment: {
-    readonly input: {
-      /** The `attachment_reference` of an attachment's metadata. */
-      readonly attachmentReference: string
-    }
-    readonly output: Uint8Array
-  }
+  readonly getAttachment: { readonly input: GetAttachmentInput; readonly output: Uint8Array }
   /**
    * Get a bucket by its full name
    *
    * `GET /api/_private/buckets/{project}/{bucket}`
    */
-  readonly getBucket: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Bucket name (without the project). */
-      readonly bucket: string
-    }
-    readonly output: GetBucketResponse
-  }
+  readonly getBucket: { readonly input: GetBucketInput; readonly output: GetBucketResponse }
   /**
    * Get a bucket by its id
    *
    * `GET /api/_private/buckets/id:{bucketId}`
    */
-  readonly getBucketById: {
-    readonly input: {
-      /** Bucket id (lowercase hex), used after the literal `id:` prefix. */
-      readonly bucketId: string
-    }
-    readonly output: GetBucketByIdResponse
-  }
+  readonly getBucketById: { readonly input: GetBucketByIdInput; readonly output: GetBucketByIdResponse }
   /**
    * Count the emails of a bucket
    *
    * `GET /api/_private/buckets/{project}/{bucket}/statistics`
    */
   readonly getBucketStatistics: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Bucket name (without the project). */
-      readonly bucket: string
-    }
+    readonly input: GetBucketStatisticsInput
     readonly output: GetBucketStatisticsResponse
   }
   /**
@@ -534,64 +1779,32 @@ export interface OperationTypes {
    *
    * `GET /api/v1/sources/{project}/{source}/comments/{commentId}`
    */
-  readonly getComment: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Source name (without the project). */
-      readonly source: string
-      /** Comment id, unique within its source. */
-      readonly commentId: string
-      /** Also return the `text_markup` structures of message texts. */
-      readonly include_markup?: boolean
-    }
-    readonly output: GetCommentResponse
-  }
+  readonly getComment: { readonly input: GetCommentInput; readonly output: GetCommentResponse }
   /**
    * Get the current user
    *
    * `GET /auth/user`
    */
-  readonly getCurrentUser: { readonly input: {}; readonly output: GetCurrentUserResponse }
+  readonly getCurrentUser: { readonly input: GetCurrentUserInput; readonly output: GetCurrentUserResponse }
   /**
    * Get a dataset by its full name
    *
    * `GET /api/v1/datasets/{project}/{dataset}`
    */
-  readonly getDataset: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-    }
-    readonly output: GetDatasetResponse
-  }
+  readonly getDataset: { readonly input: GetDatasetInput; readonly output: GetDatasetResponse }
   /**
    * Get a dataset by its id
    *
    * `GET /api/v1/datasets/id:{datasetId}`
    */
-  readonly getDatasetById: {
-    readonly input: {
-      /** Dataset id (lowercase hex), used after the literal `id:` prefix. */
-      readonly datasetId: string
-    }
-    readonly output: GetDatasetByIdResponse
-  }
+  readonly getDatasetById: { readonly input: GetDatasetByIdInput; readonly output: GetDatasetByIdResponse }
   /**
    * Get label counts and time series of a dataset
    *
    * `POST /api/_private/datasets/{project}/{dataset}/statistics`
    */
   readonly getDatasetStatistics: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-      readonly body: GetDatasetStatisticsRequest
-    }
+    readonly input: GetDatasetStatisticsInput
     readonly output: GetDatasetStatisticsResponse
   }
   /**
@@ -599,116 +1812,44 @@ export interface OperationTypes {
    *
    * `POST /api/_private/datasets/{project}/{dataset}/summary`
    */
-  readonly getDatasetSummary: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-      readonly body: GetDatasetSummaryRequest
-    }
-    readonly output: GetDatasetSummaryResponse
-  }
+  readonly getDatasetSummary: { readonly input: GetDatasetSummaryInput; readonly output: GetDatasetSummaryResponse }
   /**
    * Download the original document of a comment
    *
    * `GET /api/_private/sources/id:{sourceId}/documents/{commentId}`
    */
-  readonly getDocument: {
-    readonly input: {
-      /** Source id (16 lowercase hex chars), used after the literal `id:` prefix. */
-      readonly sourceId: string
-      /** Comment id, unique within its source. */
-      readonly commentId: string
-    }
-    readonly output: Uint8Array
-  }
+  readonly getDocument: { readonly input: GetDocumentInput; readonly output: Uint8Array }
   /**
    * Get emails by id
    *
    * `GET /api/_private/buckets/{project}/{bucket}/emails`
    */
-  readonly getEmails: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Bucket name (without the project). */
-      readonly bucket: string
-      /** Email ids (repeat the key for several). */
-      readonly id: ReadonlyArray<string>
-    }
-    readonly output: GetEmailsResponse
-  }
+  readonly getEmails: { readonly input: GetEmailsInput; readonly output: GetEmailsResponse }
   /**
    * Get an integration by its full name
    *
    * `GET /api/_private/integrations/{project}/{integration}`
    */
-  readonly getIntegration: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Integration name (without the project). */
-      readonly integration: string
-    }
-    readonly output: GetIntegrationResponse
-  }
+  readonly getIntegration: { readonly input: GetIntegrationInput; readonly output: GetIntegrationResponse }
   /**
    * Get the precision/recall curve of one label
    *
    * `POST /api/_private/datasets/{project}/{dataset}/labellers/{version}/label-validation`
    */
-  readonly getLabelValidation: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-      /**
-       * Pinned model version. The UiPath activities also accept "Live"/"Staging" aliases; whether this route does is
-       * unverified.
-       */
-      readonly version: number
-      readonly body: GetLabelValidationRequest
-    }
-    readonly output: GetLabelValidationResponse
-  }
+  readonly getLabelValidation: { readonly input: GetLabelValidationInput; readonly output: GetLabelValidationResponse }
   /**
    * Get the annotations of comments
    *
    * `GET /api/_private/datasets/{project}/{dataset}/labellings`
    */
-  readonly getLabellings: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-      /** The `after` cursor of the previous page. */
-      readonly after?: string
-      /** Comment uids (`<source_id>.<comment_id>`) to get the annotations of. */
-      readonly id?: ReadonlyArray<CommentUid>
-      /** Page size. */
-      readonly limit?: number
-      /** Also return model predictions. */
-      readonly return_predictions?: boolean
-      /** Iterate over the annotated comments of this source. */
-      readonly source_id?: string
-    }
-    readonly output: GetLabellingsResponse
-  }
+  readonly getLabellings: { readonly input: GetLabellingsInput; readonly output: GetLabellingsResponse }
   /**
    * Get the validation of the latest model
    *
    * `GET /api/_private/datasets/{project}/{dataset}/labellers/latest/validation`
    */
   readonly getLatestValidation: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-    }
+    readonly input: GetLatestValidationInput
     readonly output: GetLatestValidationResponse
   }
   /**
@@ -716,85 +1857,38 @@ export interface OperationTypes {
    *
    * `GET /api/v1/datasets/{project}/{dataset}/labellers/{version}/validation`
    */
-  readonly getModelStatistics: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-      /**
-       * Pinned model version. The UiPath activities also accept "Live"/"Staging" aliases; whether this route does is
-       * unverified.
-       */
-      readonly version: number
-    }
-    readonly output: GetModelStatisticsResponse
-  }
+  readonly getModelStatistics: { readonly input: GetModelStatisticsInput; readonly output: GetModelStatisticsResponse }
   /**
    * Get the model tags of a dataset
    *
    * `GET /api/v1/datasets/{project}/{dataset}/model-tags`
    */
-  readonly getModelTags: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-    }
-    readonly output: GetModelTagsResponse
-  }
+  readonly getModelTags: { readonly input: GetModelTagsInput; readonly output: GetModelTagsResponse }
   /**
    * Get a project by name
    *
    * `GET /api/_private/projects/{project}`
    */
-  readonly getProject: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-    }
-    readonly output: GetProjectResponse
-  }
+  readonly getProject: { readonly input: GetProjectInput; readonly output: GetProjectResponse }
   /**
    * Get a source by its full name
    *
    * `GET /api/v1/sources/{project}/{source}`
    */
-  readonly getSource: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Source name (without the project). */
-      readonly source: string
-    }
-    readonly output: GetSourceResponse
-  }
+  readonly getSource: { readonly input: GetSourceInput; readonly output: GetSourceResponse }
   /**
    * Get a source by its id
    *
    * `GET /api/v1/sources/id:{sourceId}`
    */
-  readonly getSourceById: {
-    readonly input: {
-      /** Source id (16 lowercase hex chars), used after the literal `id:` prefix. */
-      readonly sourceId: string
-    }
-    readonly output: GetSourceByIdResponse
-  }
+  readonly getSourceById: { readonly input: GetSourceByIdInput; readonly output: GetSourceByIdResponse }
   /**
    * Get comment statistics of a source
    *
    * `POST /api/v1/sources/{project}/{source}/statistics`
    */
   readonly getSourceStatistics: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Source name (without the project). */
-      readonly source: string
-      readonly body: GetSourceStatisticsRequest
-    }
+    readonly input: GetSourceStatisticsInput
     readonly output: GetSourceStatisticsResponse
   }
   /**
@@ -802,153 +1896,68 @@ export interface OperationTypes {
    *
    * `GET /api/v1/datasets/{project}/{dataset}/streams/{stream}`
    */
-  readonly getStream: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-      /** Stream name, unique within the dataset. */
-      readonly stream: string
-    }
-    readonly output: GetStreamResponse
-  }
+  readonly getStream: { readonly input: GetStreamInput; readonly output: GetStreamResponse }
   /**
    * Get the next results of a stream
    *
    * `GET /api/v1/datasets/{project}/{dataset}/streams/{stream}/results`
    */
-  readonly getStreamResults: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-      /** Stream name, unique within the dataset. */
-      readonly stream: string
-      /** Maximum number of filtered-out comments to skip. */
-      readonly max_filtered?: number
-      /** Maximum number of results to return. */
-      readonly max_results?: number
-    }
-    readonly output: GetStreamResultsResponse
-  }
+  readonly getStreamResults: { readonly input: GetStreamResultsInput; readonly output: GetStreamResultsResponse }
   /**
    * Get a user by id
    *
    * `GET /api/_private/users/{userId}`
    */
-  readonly getUser: {
-    readonly input: {
-      /** User id (usernames and emails are not accepted). */
-      readonly userId: string
-    }
-    readonly output: GetUserResponse
-  }
+  readonly getUser: { readonly input: GetUserInput; readonly output: GetUserResponse }
   /**
    * Get the validation of a model version
    *
    * `GET /api/_private/datasets/{project}/{dataset}/labellers/{version}/validation`
    */
-  readonly getValidation: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-      /**
-       * Pinned model version. The UiPath activities also accept "Live"/"Staging" aliases; whether this route does is
-       * unverified.
-       */
-      readonly version: number
-    }
-    readonly output: GetValidationResponse
-  }
+  readonly getValidation: { readonly input: GetValidationInput; readonly output: GetValidationResponse }
   /**
    * Insert a batch of comments (no overwrite)
    *
    * `PUT /api/_private/sources/{project}/{source}/comments`
    */
-  readonly insertComments: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Source name (without the project). */
-      readonly source: string
-      /** Internal billing bypass for ingestion routes. */
-      readonly no_charge?: boolean
-      readonly body: InsertCommentsRequest
-    }
-    readonly output: InsertCommentsResponse
-  }
+  readonly insertComments: { readonly input: InsertCommentsInput; readonly output: InsertCommentsResponse }
   /**
    * List all buckets
    *
    * `GET /api/_private/buckets`
    */
-  readonly listBuckets: { readonly input: {}; readonly output: ListBucketsResponse }
+  readonly listBuckets: { readonly input: ListBucketsInput; readonly output: ListBucketsResponse }
   /**
    * Iterate over all comments of a source
    *
    * `GET /api/_private/sources/{project}/{source}/comments`
    */
-  readonly listComments: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Source name (without the project). */
-      readonly source: string
-      /** The `continuation` of the previous page. */
-      readonly after?: string
-      /** Lower bound on comment `timestamp`; first page only. */
-      readonly from_timestamp?: NewTimestamp
-      /** Also return the `text_markup` structures of message texts. */
-      readonly include_markup?: boolean
-      /** Page size. */
-      readonly limit?: number
-      /** Upper bound on comment `timestamp`; sent on every page. */
-      readonly to_timestamp?: NewTimestamp
-    }
-    readonly output: ListCommentsResponse
-  }
+  readonly listComments: { readonly input: ListCommentsInput; readonly output: ListCommentsResponse }
   /**
    * List all datasets visible to the caller
    *
    * `GET /api/v1/datasets`
    */
-  readonly listDatasets: { readonly input: {}; readonly output: ListDatasetsResponse }
+  readonly listDatasets: { readonly input: ListDatasetsInput; readonly output: ListDatasetsResponse }
   /**
    * Iterate over the emails of a bucket
    *
    * `POST /api/_private/buckets/{project}/{bucket}/emails`
    */
-  readonly listEmails: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Bucket name (without the project). */
-      readonly bucket: string
-      readonly body: ListEmailsRequest
-    }
-    readonly output: ListEmailsResponse
-  }
+  readonly listEmails: { readonly input: ListEmailsInput; readonly output: ListEmailsResponse }
   /**
    * List all integrations
    *
    * `GET /api/_private/integrations`
    */
-  readonly listIntegrations: { readonly input: {}; readonly output: ListIntegrationsResponse }
+  readonly listIntegrations: { readonly input: ListIntegrationsInput; readonly output: ListIntegrationsResponse }
   /**
    * List the sync state ids of one mailbox
    *
    * `POST /api/_private/buckets/id:{bucketId}/keyed-sync-state-ids`
    */
   readonly listKeyedSyncStateIds: {
-    readonly input: {
-      /** Bucket id (lowercase hex), used after the literal `id:` prefix. */
-      readonly bucketId: string
-      readonly body: ListKeyedSyncStateIdsRequest
-    }
+    readonly input: ListKeyedSyncStateIdsInput
     readonly output: ListKeyedSyncStateIdsResponse
   }
   /**
@@ -957,10 +1966,7 @@ export interface OperationTypes {
    * `GET /api/_private/buckets/id:{bucketId}/keyed-sync-states/`
    */
   readonly listKeyedSyncStates: {
-    readonly input: {
-      /** Bucket id (lowercase hex), used after the literal `id:` prefix. */
-      readonly bucketId: string
-    }
+    readonly input: ListKeyedSyncStatesInput
     readonly output: ListKeyedSyncStatesResponse
   }
   /**
@@ -968,26 +1974,14 @@ export interface OperationTypes {
    *
    * `POST /api/_private/datasets/{project}/{dataset}/labellers`
    */
-  readonly listLabellers: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-      readonly body: ListLabellersRequest
-    }
-    readonly output: ListLabellersResponse
-  }
+  readonly listLabellers: { readonly input: ListLabellersInput; readonly output: ListLabellersResponse }
   /**
    * List the datasets of a project
    *
    * `GET /api/v1/datasets/{project}`
    */
   readonly listProjectDatasets: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-    }
+    readonly input: ListProjectDatasetsInput
     readonly output: ListProjectDatasetsResponse
   }
   /**
@@ -995,181 +1989,92 @@ export interface OperationTypes {
    *
    * `GET /api/v1/sources/{project}`
    */
-  readonly listProjectSources: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-    }
-    readonly output: ListProjectSourcesResponse
-  }
+  readonly listProjectSources: { readonly input: ListProjectSourcesInput; readonly output: ListProjectSourcesResponse }
   /**
    * List all projects
    *
    * `GET /api/_private/projects`
    */
-  readonly listProjects: { readonly input: {}; readonly output: ListProjectsResponse }
+  readonly listProjects: { readonly input: ListProjectsInput; readonly output: ListProjectsResponse }
   /**
    * List the quotas of the current tenant
    *
    * `GET /api/_private/quotas`
    */
-  readonly listQuotas: { readonly input: {}; readonly output: ListQuotasResponse }
+  readonly listQuotas: { readonly input: ListQuotasInput; readonly output: ListQuotasResponse }
   /**
    * List all sources visible to the caller
    *
    * `GET /api/v1/sources`
    */
-  readonly listSources: { readonly input: {}; readonly output: ListSourcesResponse }
+  readonly listSources: { readonly input: ListSourcesInput; readonly output: ListSourcesResponse }
   /**
    * List the streams of a dataset
    *
    * `GET /api/v1/datasets/{project}/{dataset}/streams`
    */
-  readonly listStreams: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-    }
-    readonly output: ListStreamsResponse
-  }
+  readonly listStreams: { readonly input: ListStreamsInput; readonly output: ListStreamsResponse }
   /**
    * List the quotas of another tenant
    *
    * `GET /api/_private/quotas/{tenantId}`
    */
-  readonly listTenantQuotas: {
-    readonly input: {
-      /** UiPath tenant id. */
-      readonly tenantId: string
-    }
-    readonly output: ListTenantQuotasResponse
-  }
+  readonly listTenantQuotas: { readonly input: ListTenantQuotasInput; readonly output: ListTenantQuotasResponse }
   /**
    * List the users of the tenant (public route)
    *
    * `GET /api/v1/users`
    */
-  readonly listUsers: { readonly input: {}; readonly output: ListUsersResponse }
+  readonly listUsers: { readonly input: ListUsersInput; readonly output: ListUsersResponse }
   /**
    * List the users of the tenant
    *
    * `GET /api/_private/users`
    */
-  readonly listUsersPrivate: { readonly input: {}; readonly output: ListUsersPrivateResponse }
+  readonly listUsersPrivate: { readonly input: ListUsersPrivateInput; readonly output: ListUsersPrivateResponse }
   /**
    * Predict labels and entities for ad-hoc documents
    *
    * `POST /api/v1/datasets/{project}/{dataset}/labellers/{version}/predict`
    */
-  readonly predict: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-      /**
-       * Pinned model version. The UiPath activities also accept "Live"/"Staging" aliases; whether this route does is
-       * unverified.
-       */
-      readonly version: number
-      readonly body: PredictRequest
-    }
-    readonly output: PredictResponse
-  }
+  readonly predict: { readonly input: PredictInput; readonly output: PredictResponse }
   /**
    * Predict labels and entities for stored comments
    *
    * `POST /api/v1/datasets/{project}/{dataset}/labellers/{version}/predict-comments`
    */
-  readonly predictComments: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-      /**
-       * Pinned model version. The UiPath activities also accept "Live"/"Staging" aliases; whether this route does is
-       * unverified.
-       */
-      readonly version: number
-      readonly body: PredictCommentsRequest
-    }
-    readonly output: PredictCommentsResponse
-  }
+  readonly predictComments: { readonly input: PredictCommentsInput; readonly output: PredictCommentsResponse }
   /**
    * Predict with the latest (unpinned) model
    *
    * `POST /api/_private/datasets/{project}/{dataset}/labellers/predict`
    */
-  readonly predictLatest: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-      readonly body: PredictLatestRequest
-    }
-    readonly output: PredictLatestResponse
-  }
+  readonly predictLatest: { readonly input: PredictLatestInput; readonly output: PredictLatestResponse }
   /**
    * Predict labels and entities for raw emails
    *
    * `POST /api/v1/datasets/{project}/{dataset}/labellers/{version}/predict-raw-emails`
    */
-  readonly predictRawEmails: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-      /**
-       * Pinned model version. The UiPath activities also accept "Live"/"Staging" aliases; whether this route does is
-       * unverified.
-       */
-      readonly version: number
-      readonly body: PredictRawEmailsRequest
-    }
-    readonly output: PredictRawEmailsResponse
-  }
+  readonly predictRawEmails: { readonly input: PredictRawEmailsInput; readonly output: PredictRawEmailsResponse }
   /**
    * Page through the audit events of the tenant
    *
    * `POST /api/v1/audit_events/query`
    */
-  readonly queryAuditEvents: {
-    readonly input: { readonly body: QueryAuditEventsRequest }
-    readonly output: QueryAuditEventsResponse
-  }
+  readonly queryAuditEvents: { readonly input: QueryAuditEventsInput; readonly output: QueryAuditEventsResponse }
   /**
    * Search and page through comments with their annotations and predictions
    *
    * `POST /api/_private/datasets/{project}/{dataset}/query`
    */
-  readonly queryDataset: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-      readonly body: QueryDatasetRequest
-    }
-    readonly output: QueryDatasetResponse
-  }
+  readonly queryDataset: { readonly input: QueryDatasetInput; readonly output: QueryDatasetResponse }
   /**
    * Page through the most recent comments matching a filter
    *
    * `POST /api/_private/datasets/{project}/{dataset}/recent`
    */
   readonly queryRecentComments: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-      readonly body: QueryRecentCommentsRequest
-    }
+    readonly input: QueryRecentCommentsInput
     readonly output: QueryRecentCommentsResponse
   }
   /**
@@ -1178,7 +2083,7 @@ export interface OperationTypes {
    * `POST /auth/refresh-user-permissions`
    */
   readonly refreshUserPermissions: {
-    readonly input: { readonly body: RefreshUserPermissionsRequest }
+    readonly input: RefreshUserPermissionsInput
     readonly output: RefreshUserPermissionsResponse
   }
   /**
@@ -1186,116 +2091,38 @@ export interface OperationTypes {
    *
    * `POST /api/v1/datasets/{project}/{dataset}/streams/{stream}/reset`
    */
-  readonly resetStream: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-      /** Stream name, unique within the dataset. */
-      readonly stream: string
-      readonly body: ResetStreamRequest
-    }
-    readonly output: ResetStreamResponse
-  }
+  readonly resetStream: { readonly input: ResetStreamInput; readonly output: ResetStreamResponse }
   /**
    * Send the welcome email to a user
    *
    * `POST /api/_private/users/{userId}/welcome-email`
    */
-  readonly sendWelcomeEmail: {
-    readonly input: {
-      /** User id (usernames and emails are not accepted). */
-      readonly userId: string
-      readonly body: SendWelcomeEmailRequest
-    }
-    readonly output: SendWelcomeEmailResponse
-  }
+  readonly sendWelcomeEmail: { readonly input: SendWelcomeEmailInput; readonly output: SendWelcomeEmailResponse }
   /**
    * Set a quota of a tenant
    *
    * `POST /api/_private/quotas/{tenantId}/{quotaKind}`
    */
-  readonly setQuota: {
-    readonly input: {
-      /** UiPath tenant id. */
-      readonly tenantId: string
-      /** The quota to set. */
-      readonly quotaKind:
-        | "sources"
-        | "sources_per_dataset"
-        | "datasets"
-        | "datasets_per_source"
-        | "labels_per_dataset"
-        | "entities_per_dataset"
-        | "comments"
-        | "comments_per_source"
-        | "comments_in_ixp_designtime"
-        | "comments_in_ixp_runtime"
-        | "reviewed_comments_per_dataset"
-        | "integrations"
-        | "mailboxes_per_integration"
-        | "triggers"
-        | "triggers_per_dataset"
-        | "users"
-        | "alerts"
-        | "buckets"
-        | "projects"
-        | "pinned_models"
-        | "extraction_predictions"
-      readonly body: SetQuotaRequest
-    }
-    readonly output: SetQuotaResponse
-  }
+  readonly setQuota: { readonly input: SetQuotaInput; readonly output: SetQuotaResponse }
   /**
    * Upsert a batch of comments
    *
    * `POST /api/v1/sources/{project}/{source}/sync`
    */
-  readonly syncComments: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Source name (without the project). */
-      readonly source: string
-      /** Internal billing bypass for ingestion routes. */
-      readonly no_charge?: boolean
-      readonly body: SyncCommentsRequest
-    }
-    readonly output: SyncCommentsResponse
-  }
+  readonly syncComments: { readonly input: SyncCommentsInput; readonly output: SyncCommentsResponse }
   /**
    * Upsert comments parsed server-side from raw emails
    *
    * `POST /api/v1/sources/{project}/{source}/sync-raw-emails`
    */
-  readonly syncRawEmails: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Source name (without the project). */
-      readonly source: string
-      /** Internal billing bypass for ingestion routes. */
-      readonly no_charge?: boolean
-      readonly body: SyncRawEmailsRequest
-    }
-    readonly output: SyncRawEmailsResponse
-  }
+  readonly syncRawEmails: { readonly input: SyncRawEmailsInput; readonly output: SyncRawEmailsResponse }
   /**
    * Tag comments as stream exceptions
    *
    * `PUT /api/v1/datasets/{project}/{dataset}/streams/{stream}/exceptions`
    */
   readonly tagStreamExceptions: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-      /** Stream name, unique within the dataset. */
-      readonly stream: string
-      readonly body: TagStreamExceptionsRequest
-    }
+    readonly input: TagStreamExceptionsInput
     readonly output: TagStreamExceptionsResponse
   }
   /**
@@ -1304,16 +2131,7 @@ export interface OperationTypes {
    * `DELETE /api/v1/datasets/{project}/{dataset}/streams/{stream}/exceptions`
    */
   readonly untagStreamExceptions: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-      /** Stream name, unique within the dataset. */
-      readonly stream: string
-      /** Comment uids to untag. */
-      readonly uid: ReadonlyArray<CommentUid>
-    }
+    readonly input: UntagStreamExceptionsInput
     readonly output: UntagStreamExceptionsResponse
   }
   /**
@@ -1321,138 +2139,56 @@ export interface OperationTypes {
    *
    * `POST /api/v1/datasets/{project}/{dataset}`
    */
-  readonly updateDataset: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-      readonly body: UpdateDatasetRequest
-    }
-    readonly output: UpdateDatasetResponse
-  }
+  readonly updateDataset: { readonly input: UpdateDatasetInput; readonly output: UpdateDatasetResponse }
   /**
    * Update an integration
    *
    * `POST /api/_private/integrations/{project}/{integration}`
    */
-  readonly updateIntegration: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Integration name (without the project). */
-      readonly integration: string
-      readonly body: UpdateIntegrationRequest
-    }
-    readonly output: UpdateIntegrationResponse
-  }
+  readonly updateIntegration: { readonly input: UpdateIntegrationInput; readonly output: UpdateIntegrationResponse }
   /**
    * Create or update the label definitions of a label group in bulk
    *
    * `PUT /api/_private/datasets/{project}/{dataset}/labels/{labelGroup}`
    */
-  readonly updateLabelDefs: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-      /** Label group name; the default group is `default`. */
-      readonly labelGroup: string
-      readonly body: UpdateLabelDefsRequest
-    }
-    readonly output: UpdateLabelDefsResponse
-  }
+  readonly updateLabelDefs: { readonly input: UpdateLabelDefsInput; readonly output: UpdateLabelDefsResponse }
   /**
    * Set the labels, entities and extraction fields of one comment
    *
    * `POST /api/_private/datasets/{project}/{dataset}/labellings/{commentUid}`
    */
-  readonly updateLabelling: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-      /** Comment uid, `<source_id>.<comment_id>`. */
-      readonly commentUid: CommentUid
-      readonly body: UpdateLabellingRequest
-    }
-    readonly output: UpdateLabellingResponse
-  }
+  readonly updateLabelling: { readonly input: UpdateLabellingInput; readonly output: UpdateLabellingResponse }
   /**
    * Update a project
    *
    * `POST /api/_private/projects/{project}`
    */
-  readonly updateProject: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      readonly body: UpdateProjectRequest
-    }
-    readonly output: UpdateProjectResponse
-  }
+  readonly updateProject: { readonly input: UpdateProjectInput; readonly output: UpdateProjectResponse }
   /**
    * Update a source
    *
    * `POST /api/v1/sources/{project}/{source}`
    */
-  readonly updateSource: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Source name (without the project). */
-      readonly source: string
-      readonly body: UpdateSourceRequest
-    }
-    readonly output: UpdateSourceResponse
-  }
+  readonly updateSource: { readonly input: UpdateSourceInput; readonly output: UpdateSourceResponse }
   /**
    * Update a trigger (legacy name of a stream)
    *
    * `POST /api/v1/datasets/{project}/{dataset}/triggers/{trigger}`
    */
-  readonly updateTrigger: {
-    readonly input: {
-      /** Project name (formerly "organisation"); the owner part of a full name. */
-      readonly project: string
-      /** Dataset name (without the project). */
-      readonly dataset: string
-      /** Trigger (stream) name, unique within the dataset. */
-      readonly trigger: string
-      readonly body: UpdateTriggerRequest
-    }
-    readonly output: UpdateTriggerResponse
-  }
+  readonly updateTrigger: { readonly input: UpdateTriggerInput; readonly output: UpdateTriggerResponse }
   /**
    * Update the permissions of a user
    *
    * `POST /api/_private/users/{userId}`
    */
-  readonly updateUser: {
-    readonly input: {
-      /** User id (usernames and emails are not accepted). */
-      readonly userId: string
-      readonly body: UpdateUserRequest
-    }
-    readonly output: UpdateUserResponse
-  }
+  readonly updateUser: { readonly input: UpdateUserInput; readonly output: UpdateUserResponse }
   /**
    * Upload the content of one attachment of a comment
    *
    * `PUT /api/_private/sources/id:{sourceId}/comments/{commentId}/attachments/{attachmentIndex}`
    */
   readonly uploadCommentAttachment: {
-    readonly input: {
-      /** Source id (16 lowercase hex chars), used after the literal `id:` prefix. */
-      readonly sourceId: string
-      /** Comment id, unique within its source. */
-      readonly commentId: string
-      /** Position of the attachment in the comment's `attachments` list. */
-      readonly attachmentIndex: number
-      readonly body: UploadCommentAttachmentRequest
-    }
+    readonly input: UploadCommentAttachmentInput
     readonly output: UploadCommentAttachmentResponse
   }
   /**
@@ -1460,27 +2196,11 @@ export interface OperationTypes {
    *
    * `PUT /api/_private/sources/id:{sourceId}/comments/{commentId}/audio`
    */
-  readonly uploadCommentAudio: {
-    readonly input: {
-      /** Source id (16 lowercase hex chars), used after the literal `id:` prefix. */
-      readonly sourceId: string
-      /** Comment id, unique within its source. */
-      readonly commentId: string
-      readonly body: UploadCommentAudioRequest
-    }
-    readonly output: UploadCommentAudioResponse
-  }
+  readonly uploadCommentAudio: { readonly input: UploadCommentAudioInput; readonly output: UploadCommentAudioResponse }
   /**
    * Upload a document, creating a comment
    *
    * `PUT /api/_private/sources/id:{sourceId}/documents`
    */
-  readonly uploadDocument: {
-    readonly input: {
-      /** Source id (16 lowercase hex chars), used after the literal `id:` prefix. */
-      readonly sourceId: string
-      readonly body: UploadDocumentRequest
-    }
-    readonly output: UploadDocumentResponse
-  }
+  readonly uploadDocument: { readonly input: UploadDocumentInput; readonly output: UploadDocumentResponse }
 }

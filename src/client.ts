@@ -114,8 +114,42 @@ export type ReinferMethodsWithResponse = {
 }
 
 /**
- * What `ReinferClient` offers: every operation as a method, the `withResponse` variants, and `execute` for code
- * that picks the operation at run time (pagination, bulk helpers).
+ * A success payload as the server sent it, not decoded: the envelope's `status: "ok"` and every other field as
+ * JSON.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RawPayload {
+  readonly status: "ok"
+  readonly [field: string]: Schema.Json
+}
+
+/**
+ * What a `raw` method returns: the undecoded payload for JSON operations; bytes or text as usual otherwise.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RawOutput<A> = A extends Uint8Array | string | void ? A : RawPayload
+
+/**
+ * The same methods again, returning the payload undecoded: the escape hatch for a response the spec describes
+ * wrongly. Retries, spans and error classification are those of the plain method; only the check against the
+ * response schema is skipped.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ReinferMethodsRaw = {
+  readonly [K in keyof OperationTypes]: (
+    ...args: MethodArguments<OperationTypes[K]["input"]>
+  ) => Effect.Effect<ReinferResponse<RawOutput<OperationTypes[K]["output"]>>, ReinferError>
+}
+
+/**
+ * What `ReinferClient` offers: every operation as a method, the `withResponse` and `raw` variants, and `execute`
+ * for code that picks the operation at run time (pagination, bulk helpers).
  *
  * @since 0.1.0
  * @category models
@@ -123,6 +157,12 @@ export type ReinferMethodsWithResponse = {
 export interface ReinferClientShape extends ReinferMethods {
   /** Every method again, returning a `ReinferResponse` (status, headers, Server-Timing) around the data. */
   readonly withResponse: ReinferMethodsWithResponse
+  /**
+   * Every method again, returning a `ReinferResponse` around the payload as the server sent it, not checked against
+   * the response schema. For the day a response does not match the spec: the call still gets the same
+   * validation of its input, retries, spans and errors.
+   */
+  readonly raw: ReinferMethodsRaw
   /** Calls an operation by id. */
   readonly execute: <K extends OperationId>(
     operationId: K,
@@ -148,9 +188,12 @@ export const make = (
     const execute = makeExecute(resolved, http)
     const methods: Record<string, unknown> = {}
     const withResponse: Record<string, unknown> = {}
+    const raw: Record<string, unknown> = {}
     for (const operationId of Object.keys(operations) as Array<OperationId>) {
       withResponse[operationId] = (input: unknown, callOptions?: CallOptions) =>
         execute(operationId, input, callOptions)
+      raw[operationId] = (input: unknown, callOptions?: CallOptions) =>
+        execute(operationId, input, callOptions, "raw")
       methods[operationId] = (input: unknown, callOptions?: CallOptions) =>
         Effect.map(execute(operationId, input, callOptions), (response) => response.data)
     }
@@ -159,6 +202,7 @@ export const make = (
     return {
       ...(methods as ReinferMethods),
       withResponse: withResponse as ReinferMethodsWithResponse,
+      raw: raw as ReinferMethodsRaw,
       execute: execute as ReinferClientShape["execute"],
       endpoint: resolved.endpoint
     }
@@ -219,11 +263,15 @@ export class ReinferClient extends Context.Service<ReinferClient, ReinferClientS
     .layerConfig().pipe(Layer.provide(FetchHttpClient.layer))
 }
 
+/** Whether a success payload is checked against the operation's response schema (`raw` skips it). */
+type Decoding = "decode" | "raw"
+
 const makeExecute = (settings: ResolvedOptions, http: HttpClient.HttpClient) =>
 (
   operationId: OperationId,
   input: unknown,
-  callOptions: CallOptions = {}
+  callOptions: CallOptions = {},
+  decoding: Decoding = "decode"
 ): Effect.Effect<ReinferResponse<unknown>, ReinferError> => {
   const operation = operations[operationId] as OperationDefinition
   return Effect.gen(function*() {
@@ -235,7 +283,7 @@ const makeExecute = (settings: ResolvedOptions, http: HttpClient.HttpClient) =>
     let lastServerTiming: ReadonlyArray<ServerTiming.Metric> = []
     const once = Effect.suspend(() => {
       attempt += 1
-      return sendAttempt(http, prepared, settings, attempt, timeout, (metrics) => {
+      return sendAttempt(http, prepared, settings, attempt, timeout, decoding, (metrics) => {
         lastServerTiming = metrics
       })
     })
@@ -281,6 +329,7 @@ const sendAttempt = (
   settings: ResolvedOptions,
   attempt: number,
   timeout: Duration.Duration,
+  decoding: Decoding,
   onServerTiming: (metrics: ReadonlyArray<ServerTiming.Metric>) => void
 ): Effect.Effect<ReinferResponse<unknown>, ReinferError> => {
   const { operation } = prepared
@@ -362,7 +411,7 @@ const sendAttempt = (
             })
         }
         const { payload } = envelope.success
-        if (operation.response === undefined) return respond(payload)
+        if (operation.response === undefined || decoding === "raw") return respond(payload)
         // A payload the compiled decoder vouches for is now its own decoding (fast-codec.ts); anything else is
         // decoded with the schema, which also gives the error report when the payload is invalid.
         if (responseDecoder(operation.response.ast)?.(payload) === true) return respond(payload)

@@ -12,7 +12,10 @@ export {
   type MethodArguments,
   ReinferClient,
   type ReinferClientShape,
+  type RawOutput,
+  type RawPayload,
   type ReinferMethods,
+  type ReinferMethodsRaw,
   type ReinferMethodsWithResponse,
   type ReinferResponse
 } from "./client.ts"
@@ -48,9 +51,10 @@ export {
 
 export * as ServerTiming from "./server-timing.ts"
 
-export type { OperationTypes } from "../generated/client-shape.ts"
+export type * from "../generated/client-shape.ts"
 export { type OperationDefinition, type OperationId, operations } from "../generated/operations.ts"
 export * as Schemas from "../generated/schemas/index.ts"
+export { unknownFields } from "./unknown-fields.ts"
 
 export * as Pagination from "./pagination.ts"
 

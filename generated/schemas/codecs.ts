@@ -39,6 +39,17 @@ export type FieldDecoding =
 
 const emptyOf = (empty: "array" | "map"): never => (empty === "array" ? [] : {}) as never
 
+// The decoded side of a field codec. The wrapped schema checks the value on the way in (and again on the way
+// out); checking its decoded form once more would walk every value of a response twice. Tools that derive from
+// the decoded side (arbitraries, equivalence) get the wrapped schema's decoded side.
+const alreadyChecked = <S extends Schema.Top>(schema: S) => {
+  const decoded = Schema.toType(schema) as unknown as Schema.Codec<S["Type"]>
+  return Schema.declare((_value: unknown): _value is S["Type"] => true, {
+    toCodecArbitrary: () => Schema.link<S["Type"]>()(decoded, SchemaTransformation.passthrough()),
+    toEquivalence: () => Schema.toEquivalence(decoded)
+  })
+}
+
 /**
  * An optional response field that may also arrive as `null`: `null` decodes as absent, so reading it means one
  * check (`!== undefined`), not two.
@@ -49,7 +60,7 @@ const emptyOf = (empty: "array" | "map"): never => (empty === "array" ? [] : {})
 export const absentWhenNull = <S extends Schema.Top>(schema: S) =>
   Schema.optionalKey(Schema.NullOr(schema)).pipe(
     Schema.decodeTo(
-      Schema.optionalKey(Schema.toType(schema)),
+      Schema.optionalKey(alreadyChecked(schema)),
       SchemaTransformation.transformOptional({
         decode: (value) => Option.filter(value, (inner): inner is S["Type"] => inner !== null),
         encode: (value) => value
@@ -68,7 +79,7 @@ export const absentWhenNull = <S extends Schema.Top>(schema: S) =>
 export const emptyWhenAbsent = <S extends Schema.Top>(schema: S, empty: "array" | "map") =>
   Schema.optionalKey(schema).pipe(
     Schema.decodeTo(
-      Schema.toType(schema),
+      alreadyChecked(schema),
       SchemaTransformation.transformOptional({
         decode: (value) => Option.orElseSome(value, () => emptyOf(empty)),
         encode: (value) => value
@@ -87,7 +98,7 @@ export const emptyWhenAbsent = <S extends Schema.Top>(schema: S, empty: "array" 
 export const emptyWhenAbsentOrNull = <S extends Schema.Top>(schema: S, empty: "array" | "map") =>
   Schema.optionalKey(Schema.NullOr(schema)).pipe(
     Schema.decodeTo(
-      Schema.toType(schema),
+      alreadyChecked(schema),
       SchemaTransformation.transformOptional<S["Type"], S["Type"] | null>({
         decode: (value) => Option.some(Option.isSome(value) && value.value !== null ? value.value : emptyOf(empty)),
         encode: (value) => value
@@ -162,7 +173,8 @@ const TimestampText = Schema.String.check(
  */
 export const TimestampInput = TimestampText.pipe(
   Schema.decodeTo(
-    Schema.Union([Schema.Date, TimestampText]),
+    // The string member comes first, so a bad string is reported as a bad timestamp, not as "not a Date".
+    Schema.Union([TimestampText, Schema.Date.annotate({ message: `Expected a valid Date or ${TIMESTAMP_EXPECTED}` })]),
     SchemaTransformation.transform({
       decode: (text: string): Date | string => canonicalTimestamp(text) ?? text,
       encode: (value: Date | string): string =>

@@ -13,7 +13,11 @@ export interface CreateIxpDatasetResponse extends Schema.Struct.Type<typeof Crea
 export const CreateIxpDatasetResponse: Schema.Codec<CreateIxpDatasetResponse, Schema.Struct.Encoded<typeof CreateIxpDatasetResponseFields>> =
   openStruct(CreateIxpDatasetResponseFields)
 
-export const NewIxpDataset = Schema.Struct({ name: Schema.String.check(Schema.isPattern(/^[A-Za-z0-9_-]{1,256}$/)) })
+export const NewIxpDataset = Schema.Struct({
+  name: Schema.String.check(Schema.isPattern(/^[A-Za-z0-9_-]{1,256}$/, {
+    expected: "a name of 1 to 256 letters, digits, '_' or '-' (no spaces, no '/')"
+  }))
+})
 export type NewIxpDataset = typeof NewIxpDataset.Type
 
 export const CreateIxpDatasetRequest = Schema.Struct({ dataset: NewIxpDataset })

@@ -32,7 +32,9 @@ export const AttachmentMetadata: Schema.Codec<AttachmentMetadata, Schema.Struct.
   openStruct(AttachmentMetadataFields)
 
 /** Caller-chosen comment id, unique within a source: printable ASCII without `/` or whitespace, 1..1024 chars. */
-export const CommentId = Schema.String.check(Schema.isPattern(/^[\w\x21-\x2e\x3a-\x40\x5b-\x60\x7b-\x7e]{1,1024}$/))
+export const CommentId = Schema.String.check(Schema.isPattern(/^[\w\x21-\x2e\x3a-\x40\x5b-\x60\x7b-\x7e]{1,1024}$/, {
+  expected: "a comment id: 1 to 1024 printable ASCII characters, without '/' or spaces"
+}))
 /** Caller-chosen comment id, unique within a source: printable ASCII without `/` or whitespace, 1..1024 chars. */
 export type CommentId = typeof CommentId.Type
 
@@ -523,7 +525,9 @@ export type NewMessage = typeof NewMessage.Type
 export const NewUserProperties = Schema.StructWithRest(Schema.Struct({}), [
   Schema.Record(Schema.TemplateLiteral(["number:", Schema.String]), Schema.Number),
   Schema.Record(Schema.TemplateLiteral(["string:", Schema.String]), Schema.String)
-])
+]).annotate({
+  messageUnexpectedKey: "a user property name must start with \"string:\" (for a string value) or \"number:\" (for a number), such as \"string:Customer\""
+})
 /**
  * User properties to store. Keys carry a type prefix: `string:<Name>` holds a string, `number:<Name>` a number; any
  * other key is invalid. Empty string values are best left out (the official client drops them).
@@ -883,7 +887,9 @@ export const NewStream = Schema.Struct({
   comment_filter: Schema.optionalKey(CommentFilter),
   description: Schema.optionalKey(Schema.String.check(Schema.isMaxCodePoints(16384))),
   model: Schema.optionalKey(NewStreamModel),
-  name: Schema.String.check(Schema.isPattern(/^[A-Za-z0-9_-]{1,256}$/)),
+  name: Schema.String.check(Schema.isPattern(/^[A-Za-z0-9_-]{1,256}$/, {
+    expected: "a name of 1 to 256 letters, digits, '_' or '-' (no spaces, no '/')"
+  })),
   title: Schema.optionalKey(Schema.String.check(Schema.isMaxCodePoints(128)))
 })
 /** A stream to create (or replace). */

@@ -101,7 +101,9 @@ export const NewUser = Schema.Struct({
   email: Schema.String,
   global_permissions: Schema.Array(NewGlobalPermission),
   organisation_permissions: NewOrganisationPermissions,
-  username: Schema.String.check(Schema.isPattern(/^[A-Za-z0-9_-]+$/))
+  username: Schema.String.check(Schema.isPattern(/^[A-Za-z0-9_-]+$/, {
+    expected: "a name of letters, digits, '_' or '-' (no spaces, no '/')"
+  }))
 })
 /** A user to create. */
 export type NewUser = typeof NewUser.Type

@@ -10,7 +10,7 @@
  *
  * The module is written once here and emitted with only the blocks a spec's schemas use, so the generated code
  * needs nothing outside generated/. The response-field blocks carry a `FIELD_DECODING` annotation naming what
- * they do, so that a compiled decoder (effect-reinfer's `src/internal/schema-guard.ts`) can do exactly the same.
+ * they do, so that a compiled decoder (effect-reinfer's `src/internal/fast-codec.ts`) can do exactly the same.
  *
  * @since 0.1.0
  */
@@ -73,7 +73,18 @@ export type FieldDecoding =
   | { readonly whenNull: "absent" }
   | { readonly whenAbsent: "empty"; readonly whenNull: "fail" | "empty"; readonly empty: "array" | "map" }
 
-const emptyOf = (empty: "array" | "map"): never => (empty === "array" ? [] : {}) as never`
+const emptyOf = (empty: "array" | "map"): never => (empty === "array" ? [] : {}) as never
+
+// The decoded side of a field codec. The wrapped schema checks the value on the way in (and again on the way
+// out); checking its decoded form once more would walk every value of a response twice. Tools that derive from
+// the decoded side (arbitraries, equivalence) get the wrapped schema's decoded side.
+const alreadyChecked = <S extends Schema.Top>(schema: S) => {
+  const decoded = Schema.toType(schema) as unknown as Schema.Codec<S["Type"]>
+  return Schema.declare((_value: unknown): _value is S["Type"] => true, {
+    toCodecArbitrary: () => Schema.link<S["Type"]>()(decoded, SchemaTransformation.passthrough()),
+    toEquivalence: () => Schema.toEquivalence(decoded)
+  })
+}`
 
 const FIELD_BLOCKS: Record<"absentWhenNull" | "emptyWhenAbsent" | "emptyWhenAbsentOrNull", string> = {
   absentWhenNull: `/**
@@ -86,7 +97,7 @@ const FIELD_BLOCKS: Record<"absentWhenNull" | "emptyWhenAbsent" | "emptyWhenAbse
 export const absentWhenNull = <S extends Schema.Top>(schema: S) =>
   Schema.optionalKey(Schema.NullOr(schema)).pipe(
     Schema.decodeTo(
-      Schema.optionalKey(Schema.toType(schema)),
+      Schema.optionalKey(alreadyChecked(schema)),
       SchemaTransformation.transformOptional({
         decode: (value) => Option.filter(value, (inner): inner is S["Type"] => inner !== null),
         encode: (value) => value
@@ -104,7 +115,7 @@ export const absentWhenNull = <S extends Schema.Top>(schema: S) =>
 export const emptyWhenAbsent = <S extends Schema.Top>(schema: S, empty: "array" | "map") =>
   Schema.optionalKey(schema).pipe(
     Schema.decodeTo(
-      Schema.toType(schema),
+      alreadyChecked(schema),
       SchemaTransformation.transformOptional({
         decode: (value) => Option.orElseSome(value, () => emptyOf(empty)),
         encode: (value) => value
@@ -122,7 +133,7 @@ export const emptyWhenAbsent = <S extends Schema.Top>(schema: S, empty: "array" 
 export const emptyWhenAbsentOrNull = <S extends Schema.Top>(schema: S, empty: "array" | "map") =>
   Schema.optionalKey(Schema.NullOr(schema)).pipe(
     Schema.decodeTo(
-      Schema.toType(schema),
+      alreadyChecked(schema),
       SchemaTransformation.transformOptional<S["Type"], S["Type"] | null>({
         decode: (value) => Option.some(Option.isSome(value) && value.value !== null ? value.value : emptyOf(empty)),
         encode: (value) => value
@@ -198,7 +209,8 @@ const TimestampText = Schema.String.check(
  */
 export const TimestampInput = TimestampText.pipe(
   Schema.decodeTo(
-    Schema.Union([Schema.Date, TimestampText]),
+    // The string member comes first, so a bad string is reported as a bad timestamp, not as "not a Date".
+    Schema.Union([TimestampText, Schema.Date.annotate({ message: \`Expected a valid Date or \${TIMESTAMP_EXPECTED}\` })]),
     SchemaTransformation.transform({
       decode: (text: string): Date | string => canonicalTimestamp(text) ?? text,
       encode: (value: Date | string): string =>

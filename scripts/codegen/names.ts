@@ -105,6 +105,9 @@ export const invalidSchemaName = (name: string): string | undefined => {
 /** `getDataset` → `GetDataset`: the prefix of the operation's `…Request` / `…Response` component names. */
 export const pascalCase = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1)
 
+/** `getDataset` → `GetDatasetInput`: the name of an operation's input type in client-shape.ts. */
+export const inputTypeName = (operationId: string): string => `${pascalCase(operationId)}Input`
+
 /** A tag (`Datasets`, `audit events`) → the kebab-case file name of its module (`datasets`, `audit-events`). */
 export const moduleName = (tag: string): string =>
   tag
