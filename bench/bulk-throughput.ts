@@ -97,7 +97,7 @@ const rawLoop = async (options: BulkOptions, count: number): Promise<number> => 
   return synced
 }
 
-const bulkRun = (runtime: ManagedRuntime.ManagedRuntime<ReinferClient, never>, options: BulkOptions, count: number) =>
+const bulkRun = (runtime: ManagedRuntime.ManagedRuntime<ReinferClient, unknown>, options: BulkOptions, count: number) =>
   runtime.runPromise(
     Effect.map(
       syncCommentsBulk({

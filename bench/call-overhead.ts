@@ -123,7 +123,7 @@ const promiseRunner = (call: () => Promise<void>, close: () => Promise<void> = a
 })
 
 const effectRunner = <R>(
-  runtime: ManagedRuntime.ManagedRuntime<R, never>,
+  runtime: ManagedRuntime.ManagedRuntime<R, unknown>,
   call: Effect.Effect<void, unknown, R>
 ): Runner => ({
   sequential: (calls) =>

@@ -34,7 +34,7 @@ export interface RunningServer {
 }
 
 /** The token the server expects; any other answers 401, so a client that forgets it fails loudly. */
-export const TOKEN = "bench-token"
+export const TOKEN = "bench-token-0123456789"
 
 /** The largest page `listComments` serves, as the real API (the spec's `maximum`). */
 const MAX_PAGE_SIZE = 256

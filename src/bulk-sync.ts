@@ -11,13 +11,14 @@
  *
  * @since 0.1.0
  */
-import { Effect, Queue, Schema, Stream } from "effect"
+import { Effect, Queue, Result, Schema, Stream } from "effect"
 import type { OperationTypes } from "../generated/client-shape.ts"
 import { type OperationDefinition, operations } from "../generated/operations.ts"
 import { type CallOptions, ReinferClient, type ReinferClientShape } from "./client.ts"
 import { formatPath, type ReinferError, summarizeSchemaError } from "./errors.ts"
 import { invalidInput } from "./request.ts"
 import { NOT_VOUCHED, requestEncoder } from "./internal/fast-codec.ts"
+import { snapshotInput } from "./internal/input-snapshot.ts"
 
 /**
  * A comment to upsert, as `syncComments` takes it.
@@ -378,7 +379,7 @@ const run = <A, E, R>(
   Effect.gen(function*() {
     const operation = operations[bulk.operationId] as OperationDefinition
     const requestError = (field: string, issue: string, cause?: unknown) =>
-      invalidInput(operation, field, issue, cause)
+      invalidInput(operation, { endpoint: client.endpoint }, field, issue, cause)
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE
     const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > bulk.maximum) {
@@ -423,7 +424,17 @@ const run = <A, E, R>(
       const at = `${bulk.itemsField}[${index}]`
       const body = bulk.bodyOf([item])
       const vouched = encode?.(body) ?? NOT_VOUCHED
-      const checked = vouched === NOT_VOUCHED ? validate(body, STRICT) : undefined
+      // The schema checks a snapshot of the item, read once, and the snapshot's encoding is what will be sent.
+      const snapshot = vouched === NOT_VOUCHED ? snapshotInput(body) : undefined
+      if (snapshot !== undefined && Result.isFailure(snapshot)) {
+        const inner = snapshot.failure.path[0] === bulk.itemsField && snapshot.failure.path[1] === 0
+          ? snapshot.failure.path.slice(2)
+          : []
+        const field = inner.length === 0 ? at : `${at}${typeof inner[0] === "number" ? "" : "."}${formatPath(inner)}`
+        failed.push({ id: safeId(bulk, item), index, error: requestError(field, snapshot.failure.issue) })
+        return undefined
+      }
+      const checked = snapshot === undefined ? undefined : validate(snapshot.success, STRICT)
       if (checked !== undefined && checked._tag === "Failure") {
         const [first] = summarizeSchemaError(checked.failure)
         // The issue path starts at the one-item body (`comments`, 0, ...): report it at the input position.

@@ -8,11 +8,10 @@
  * @since 0.1.0
  */
 import { Clock, Context, Duration, Effect, Layer, Option, Result, type Schedule, Schema, type SchemaAST } from "effect"
-import type * as ConfigError from "effect/Config"
 import { FetchHttpClient, Headers, HttpClient, HttpClientRequest, HttpTraceContext } from "effect/http"
 import type { OperationTypes } from "../generated/client-shape.ts"
 import { type OperationDefinition, type OperationId, operations } from "../generated/operations.ts"
-import { optionsConfig, type ReinferOptions, type ResolvedOptions, resolveOptions } from "./config.ts"
+import { optionsFromEnvironment, type ReinferOptions, type ResolvedOptions, resolveOptions } from "./config.ts"
 import { decodeEnvelope } from "./envelope.ts"
 import {
   classifyTransportError,
@@ -24,9 +23,11 @@ import {
   ReinferRequestError,
   ReinferTransportError,
   ReinferUnexpectedResponse,
+  safeCause,
   summarizeSchemaError
 } from "./errors.ts"
 import { responseDecoder } from "./internal/fast-codec.ts"
+import { redactHeaders, redactText } from "./internal/redact.ts"
 import { invalidInput, type PreparedRequest, prepareRequest } from "./request.ts"
 import {
   deleteNotFoundIsSuccess,
@@ -227,28 +228,30 @@ export const make = (
 export class ReinferClient extends Context.Service<ReinferClient, ReinferClientShape>()("effect-reinfer/ReinferClient") {
   /**
    * A client over the `HttpClient` you provide. Invalid options (an `http://` endpoint that is not loopback, an
-   * empty token) are a programming error: the layer dies with a `ReinferConfigError` naming the setting.
+   * empty token) fail the layer with a `ReinferConfigError` naming the setting.
    *
    * @since 0.1.0
    * @category layers
    */
-  static readonly layer = (options: ReinferOptions): Layer.Layer<ReinferClient, never, HttpClient.HttpClient> =>
-    Layer.effect(ReinferClient, Effect.orDie(make(options)))
+  static readonly layer = (
+    options: ReinferOptions
+  ): Layer.Layer<ReinferClient, ReinferConfigError, HttpClient.HttpClient> => Layer.effect(ReinferClient, make(options))
 
   /**
    * A client configured from `REINFER_ENDPOINT`, `REINFER_TOKEN` (read as `Redacted`), and optionally
-   * `REINFER_TIMEOUT` and `REINFER_USER_AGENT`, over the `HttpClient` you provide.
+   * `REINFER_TIMEOUT` and `REINFER_USER_AGENT`, over the `HttpClient` you provide. A variable that is missing or
+   * malformed fails the layer with a `ReinferConfigError` naming it and the form it takes.
    *
    * @since 0.1.0
    * @category layers
    */
   static readonly layerConfig = (
     overrides: Partial<Omit<ReinferOptions, "endpoint" | "token">> = {}
-  ): Layer.Layer<ReinferClient, ConfigError.ConfigError | ReinferConfigError, HttpClient.HttpClient> =>
+  ): Layer.Layer<ReinferClient, ReinferConfigError, HttpClient.HttpClient> =>
     Layer.effect(
       ReinferClient,
       Effect.gen(function*() {
-        const fromEnvironment = yield* optionsConfig
+        const fromEnvironment = yield* optionsFromEnvironment
         return yield* make({ ...fromEnvironment, ...overrides })
       })
     )
@@ -259,7 +262,7 @@ export class ReinferClient extends Context.Service<ReinferClient, ReinferClientS
    * @since 0.1.0
    * @category layers
    */
-  static readonly Default: Layer.Layer<ReinferClient, ConfigError.ConfigError | ReinferConfigError> = ReinferClient
+  static readonly Default: Layer.Layer<ReinferClient, ReinferConfigError> = ReinferClient
     .layerConfig().pipe(Layer.provide(FetchHttpClient.layer))
 }
 
@@ -333,18 +336,20 @@ const sendAttempt = (
   onServerTiming: (metrics: ReadonlyArray<ServerTiming.Metric>) => void
 ): Effect.Effect<ReinferResponse<unknown>, ReinferError> => {
   const { operation } = prepared
+  const secrets = [settings.token]
   const context = {
     operationId: operation.operationId,
     method: operation.method,
     url: prepared.redactedUrl.href,
+    route: operation.path,
     attempts: attempt
   }
   const transportError = (cause: unknown) =>
     new ReinferTransportError({
       ...context,
       reason: classifyTransportError(cause),
-      detail: describeTransportError(cause, [settings.token]),
-      cause
+      detail: describeTransportError(cause, secrets),
+      cause: safeCause(cause, secrets)
     })
 
   return Effect.useSpan(
@@ -366,8 +371,10 @@ const sendAttempt = (
           Effect.provideService(HttpClient.TracerDisabledWhen, () => true),
           Effect.mapError(transportError)
         )
-        // Some transports (undici) build the headers object anew on every read of `response.headers`.
-        const headers = response.headers
+        // Every value derived from a header comes from this redacted copy: a server echoing the token in a header
+        // must not put it into an error, a log line or a span. (Some transports, undici, also build the headers
+        // object anew on every read of `response.headers`.)
+        const headers = redactHeaders(response.headers, secrets)
         const serverTiming = ServerTiming.parse(headers["server-timing"])
         onServerTiming(serverTiming)
         recordResponse(span, response.status, serverTiming)
@@ -388,7 +395,7 @@ const sendAttempt = (
 
         const body = yield* Effect.mapError(response.text, transportError)
         const contentType = headers["content-type"]
-        const envelope = decodeEnvelope({ status: response.status, contentType, body }, [settings.token])
+        const envelope = decodeEnvelope({ status: response.status, contentType, body }, secrets)
         if (Result.isFailure(envelope)) {
           const now = yield* Clock.currentTimeMillis
           const retryAfter = parseRetryAfter(headers["retry-after"], now)
@@ -398,7 +405,7 @@ const sendAttempt = (
               ...context,
               status: response.status,
               serverMessage: failure.message,
-              serverTiming: headers["server-timing"],
+              serverTiming,
               retryAfter
             })
             : new ReinferUnexpectedResponse({
@@ -407,6 +414,7 @@ const sendAttempt = (
               contentType,
               reason: failure.reason,
               excerpt: failure.excerpt,
+              serverTiming,
               retryAfter
             })
         }
@@ -417,15 +425,19 @@ const sendAttempt = (
         if (responseDecoder(operation.response.ast)?.(payload) === true) return respond(payload)
         const decode = decoderOf(operation.response)
         const decoded = yield* decode(payload, { errors: "all" }).pipe(Effect.mapError((error) => {
-          const issues = summarizeSchemaError(error)
+          // A schema message quotes the value it refused, which may be the token echoed back.
+          const issues = summarizeSchemaError(error).map((issue) => ({
+            path: issue.path,
+            message: redactText(issue.message, secrets)
+          }))
           const first = issues[0]
           return new ReinferDecodeError({
             ...context,
             status: response.status,
             path: first?.path ?? [],
-            issue: first?.message ?? error.message,
+            issue: first?.message ?? redactText(error.message, secrets),
             issues,
-            cause: error
+            cause: safeCause(error, secrets)
           })
         }))
         return respond(decoded)
@@ -484,6 +496,14 @@ const resolveCallSchedule = (
   settings: ResolvedOptions,
   callOptions: CallOptions
 ) => {
+  // Checked on every operation, so that a wrong option shows on its first call, not on the first retry-safe one.
+  if (callOptions.retry !== undefined && callOptions.retry !== false) {
+    const checked = resolveRetryOptions(callOptions.retry)
+    if (Result.isFailure(checked)) {
+      const { field, issue } = checked.failure
+      return Effect.fail(callOptionError(operation, prepared, `options.${field}`, issue))
+    }
+  }
   // Unsafe operations are sent exactly once, whatever the options say.
   if (!operation.retry.safe) return Effect.succeed(undefined)
   // Without call options the schedule depends only on the layer's options and the operation's retry definition,
@@ -531,4 +551,4 @@ const decoderOf = (schema: Schema.Top): Codec => {
 }
 
 const callOptionError = (operation: OperationDefinition, prepared: PreparedRequest, field: string, issue: string) =>
-  invalidInput(operation, field, issue, undefined, prepared.redactedUrl.href)
+  invalidInput(operation, { url: prepared.redactedUrl.href }, field, issue)

@@ -4,8 +4,9 @@
  * `resolveOptions` checks them once, when the layer is built, and fails with a `ReinferConfigError` naming the
  * setting: the endpoint must be an absolute `https` URL (plain `http` only for loopback hosts, so a token never
  * crosses a network in clear text), without credentials, query or fragment; its path is kept as a prefix
- * (UiPath tenants live under `/<org>/<tenant>/reinfer_`). The token becomes `Redacted` at once. `optionsConfig`
- * reads the same options from `REINFER_*` settings through Effect's `Config`.
+ * (UiPath tenants live under `/<org>/<tenant>/reinfer_`). The token becomes `Redacted` at once.
+ * `optionsFromEnvironment` reads the same options from `REINFER_*` variables through Effect's `Config`, naming a
+ * missing one.
  *
  * @since 0.1.0
  */
@@ -136,8 +137,19 @@ export const resolveEndpoint = (endpoint: string | URL): Effect.Effect<URL, Rein
   })
 
 /**
+ * The shortest token accepted. Re:infer's API tokens are long random strings; a shorter value is a mistake (a
+ * variable holding something else), and redacting it from every message would mangle ordinary text, since a
+ * short string turns up by chance (a token `t` would turn "bad port" into "bad por<redacted>").
+ *
+ * @since 0.1.0
+ * @category configuration
+ */
+export const MIN_TOKEN_LENGTH = 12
+
+/**
  * Checks a token and wraps it in `Redacted`: surrounding whitespace (a trailing newline from a file) is trimmed;
- * an empty token or one with inner whitespace or control characters is refused, without echoing it.
+ * an empty token, one shorter than `MIN_TOKEN_LENGTH`, or one with inner whitespace or control characters is
+ * refused, without echoing it.
  *
  * @since 0.1.0
  * @category constructors
@@ -149,6 +161,9 @@ export const resolveToken = (
     const value = (Redacted.isRedacted(token) ? Redacted.value(token) : token).trim()
     const invalid = (issue: string) => Effect.fail(new ReinferConfigError({ setting: "token", issue }))
     if (value === "") return invalid("must not be empty")
+    if (value.length < MIN_TOKEN_LENGTH) {
+      return invalid(`is ${value.length} characters long; an API token has at least ${MIN_TOKEN_LENGTH}`)
+    }
     if (/^bearer\s/i.test(value)) return invalid("must be the token alone, without the \"Bearer \" prefix")
     // A header value cannot hold control characters; whitespace inside means a copy-paste went wrong.
     if (/[\s\u0000-\u001f\u007f]/.test(value)) {
@@ -173,33 +188,68 @@ export const resolveOptions = (options: ReinferOptions): Effect.Effect<ResolvedO
     return { endpoint, token, retry, timeout, userAgent }
   })
 
+// The configuration variables the client reads, and what each must hold, for the message when one is missing or
+// malformed.
+const ENVIRONMENT_VARIABLES = {
+  endpoint: { name: "REINFER_ENDPOINT", expected: "the tenant's base URL, such as https://<tenant>.reinfer.io" },
+  token: { name: "REINFER_TOKEN", expected: "an API token" },
+  timeout: { name: "REINFER_TIMEOUT", expected: "a duration such as \"90 seconds\" or \"2 minutes\"" },
+  userAgent: { name: "REINFER_USER_AGENT", expected: "a User-Agent value" }
+} as const
+
 /**
- * Reads `ReinferOptions` from configuration: `REINFER_ENDPOINT`, `REINFER_TOKEN` (read as `Redacted`), and the
- * optional `REINFER_TIMEOUT` (a duration such as `90 seconds`) and `REINFER_USER_AGENT`. Retries keep their
- * defaults. Values are checked by `resolveOptions`, as for options given in code.
+ * Reads `ReinferOptions` from the current `ConfigProvider` (the environment by default): `REINFER_ENDPOINT`,
+ * `REINFER_TOKEN` (read as `Redacted`), and the optional `REINFER_TIMEOUT` and `REINFER_USER_AGENT`. A variable
+ * that is missing or malformed is a `ReinferConfigError` naming it and saying what it must hold; the values are
+ * then checked by `resolveOptions`, as options given in code are. Retries keep their defaults.
  *
  * **Example**
  *
  * ```ts
  * import { Effect } from "effect"
  *
- * const resolved = Effect.flatMap(optionsConfig, resolveOptions)
+ * const resolved = Effect.flatMap(optionsFromEnvironment, resolveOptions)
  * ```
  *
  * @since 0.1.0
  * @category configuration
  */
-export const optionsConfig: Config.Config<ReinferOptions> = Config.all({
-  endpoint: Config.String("REINFER_ENDPOINT"),
-  token: Config.Redacted("REINFER_TOKEN"),
-  timeout: Config.option(Config.Duration("REINFER_TIMEOUT")),
-  userAgent: Config.option(Config.String("REINFER_USER_AGENT"))
-}).pipe(Config.map(({ endpoint, timeout, token, userAgent }): ReinferOptions => ({
-  endpoint,
-  token,
-  timeout: Option.getOrUndefined(timeout),
-  userAgent: Option.getOrUndefined(userAgent)
-})))
+export const optionsFromEnvironment: Effect.Effect<ReinferOptions, ReinferConfigError> = Effect.gen(function*() {
+  const { endpoint, timeout, token, userAgent } = ENVIRONMENT_VARIABLES
+  const read = <A>(config: Config.Config<A>): Effect.Effect<A, ReinferConfigError> =>
+    Effect.mapError(
+      Effect.gen(function*() {
+        return yield* config
+      }),
+      (error) => new ReinferConfigError({ setting: "configuration", issue: `could not be read: ${error.message}` })
+    )
+  const missing = (variable: { readonly name: string; readonly expected: string }) =>
+    new ReinferConfigError({ setting: variable.name, issue: `is not set; set it to ${variable.expected}` })
+  const endpointValue = yield* read(Config.option(Config.String(endpoint.name)))
+  if (Option.isNone(endpointValue)) return yield* missing(endpoint)
+  const tokenValue = yield* read(Config.option(Config.Redacted(token.name)))
+  if (Option.isNone(tokenValue)) return yield* missing(token)
+  const timeoutText = yield* read(Config.option(Config.String(timeout.name)))
+  let timeoutValue: Duration.Duration | undefined
+  if (Option.isSome(timeoutText)) {
+    const parsed = Duration.fromInput(timeoutText.value.trim() as Duration.Input)
+    if (Option.isNone(parsed)) {
+      return yield* new ReinferConfigError({
+        setting: timeout.name,
+        issue: `must be ${timeout.expected}, got ${JSON.stringify(timeoutText.value)}`
+      })
+    }
+    timeoutValue = parsed.value
+  }
+  const userAgentValue = yield* read(Config.option(Config.String(userAgent.name)))
+  const options: ReinferOptions = {
+    endpoint: endpointValue.value,
+    token: tokenValue.value,
+    timeout: timeoutValue,
+    userAgent: Option.getOrUndefined(userAgentValue)
+  }
+  return options
+})
 
 // 127.0.0.0/8, ::1 and localhost. The URL parser has already normalised `127.1`, `0x7f.0.0.1` and
 // `[0:0:0:0:0:0:0:1]` to these forms and lower-cased the name.

@@ -5,21 +5,23 @@
  * at all (`ReinferTransportError`), a Re:infer error envelope (`ReinferApiError`), a response that is not a
  * Re:infer envelope (`ReinferUnexpectedResponse`), an ok envelope that does not match the operation's schema
  * (`ReinferDecodeError`), or input that failed validation before anything was sent (`ReinferRequestError`).
- * Each carries `operationId`, `method`, the URL without secrets, and `attempts`. A sixth error,
- * `ReinferConfigError`, is raised when a layer is built from bad options, never by a call.
+ * Each carries `operationId`, `method`, the request URL without secrets, the route (path template) and
+ * `attempts`. A sixth error, `ReinferConfigError`, fails a layer built from bad options, never a call.
  *
  * Messages say what happened, then where: `Dataset not found (404 GET /api/v1/datasets/acme/support, getDataset)`,
  * and `String(error)` prefixes the tag: `ReinferApiError: Dataset not found (…)`. Nothing here holds the token:
- * the client passes URLs through `redactUrl` and wire text through `redactText` before building an error.
+ * the client passes URLs through `redactUrl`, response headers through `redactHeaders` and wire text through
+ * `redactText` before building an error.
  *
  * @since 0.1.0
  */
 import { Cause, Data, Duration, Predicate, SchemaIssue } from "effect"
 import type { Schema } from "effect"
 import { redactText, type Secret } from "./internal/redact.ts"
+import type * as ServerTiming from "./server-timing.ts"
 
 /**
- * Where a call failed; every call error carries these four fields.
+ * Where a call failed; every call error carries these five fields.
  *
  * @since 0.1.0
  * @category models
@@ -30,10 +32,12 @@ export interface ReinferErrorContext {
   /** The HTTP method (`GET`, `POST`, `PUT`, `DELETE`). */
   readonly method: string
   /**
-   * The URL of the last attempt with secrets removed; for a `ReinferRequestError`, where no URL may exist yet,
-   * the operation's path template.
+   * The request URL with secrets removed. Before a URL could be built (a `ReinferRequestError` about a path
+   * parameter), the endpoint with the route appended, placeholders unfilled.
    */
   readonly url: string
+  /** The operation's path template (`/api/v1/datasets/{project}/{dataset}`), the same for every call of it. */
+  readonly route: string
   /** How many requests were sent, retries included; 0 when nothing was sent. */
   readonly attempts: number
 }
@@ -133,7 +137,8 @@ export class ReinferTransportError extends Data.TaggedError("ReinferTransportErr
  * call fails at once with this error so the caller decides. On a retried DELETE, a 404 counts as success.
  *
  * **Carries:** the context fields, `status`, `serverMessage` (the envelope's `message`, redacted; absent when
- * the server sent none), `serverTiming` (the raw `Server-Timing` header) and `retryAfter` when present.
+ * the server sent none), `serverTiming` (the answer's Server-Timing metrics, as `withResponse` gives them) and
+ * `retryAfter` when present.
  *
  * **Example**
  *
@@ -153,7 +158,7 @@ export class ReinferApiError extends Data.TaggedError("ReinferApiError")<
   ReinferErrorContext & {
     readonly status: number
     readonly serverMessage: string | undefined
-    readonly serverTiming?: string | undefined
+    readonly serverTiming: ReadonlyArray<ServerTiming.Metric>
     readonly retryAfter?: Duration.Duration | undefined
   }
 > {
@@ -175,7 +180,8 @@ export class ReinferApiError extends Data.TaggedError("ReinferApiError")<
  * marked safe; a 2xx that is not an envelope is not.
  *
  * **Carries:** the context fields, `status`, `contentType`, `reason`, `excerpt` (at most 200 characters,
- * whitespace collapsed, token redacted) and `retryAfter` when the response had one.
+ * whitespace collapsed, token redacted), `serverTiming` (usually none: a proxy does not send it) and `retryAfter`
+ * when the response had one.
  *
  * @since 0.1.0
  * @category errors
@@ -186,6 +192,7 @@ export class ReinferUnexpectedResponse extends Data.TaggedError("ReinferUnexpect
     readonly contentType: string | undefined
     readonly reason: UnexpectedResponseReason
     readonly excerpt: string
+    readonly serverTiming: ReadonlyArray<ServerTiming.Metric>
     readonly retryAfter?: Duration.Duration | undefined
   }
 > {
@@ -234,8 +241,8 @@ export class ReinferDecodeError extends Data.TaggedError("ReinferDecodeError")<
  *
  * **Retried?** Never.
  *
- * **Carries:** the context fields (`url` is the path template), `field` (the input field at fault, such as
- * `project` or `body.comments[3].id`), `issue`, and `cause` when a `SchemaError` found it.
+ * **Carries:** the context fields, `field` (the input field at fault, such as `project` or
+ * `body.comments[3].id`), `issue`, and `cause` when a `SchemaError` found it.
  *
  * @since 0.1.0
  * @category errors
@@ -413,6 +420,28 @@ export const describeTransportError = (cause: unknown, secrets: ReadonlyArray<Se
     if (message !== undefined && message !== "" && !GENERIC_MESSAGES.has(message)) detail = message
   }
   return detail === undefined ? undefined : redactText(detail, secrets)
+}
+
+/**
+ * The cause to keep on an error: the low-level error as it is, unless its text holds one of `secrets` (a server or
+ * proxy that echoed the token), in which case an `Error` with the redacted message stands in for it, so that
+ * printing the error (`util.inspect`, `Cause.pretty`) cannot show the token.
+ *
+ * @internal
+ * @since 0.1.0
+ * @category error handling
+ */
+export const safeCause = (cause: unknown, secrets: ReadonlyArray<Secret>): unknown => {
+  if (cause === undefined) return undefined
+  const texts = causeChain(cause).flatMap((error) => {
+    if (typeof error !== "object" || error === null) return [String(error)]
+    const { message, stack } = error as { readonly message?: unknown; readonly stack?: unknown }
+    return [String(message), String(stack)]
+  })
+  const leaks = texts.some((text) => redactText(text, secrets) !== text)
+  if (!leaks) return cause
+  const message = Predicate.hasProperty(cause, "message") ? String(cause.message) : String(cause)
+  return new Error(redactText(message, secrets))
 }
 
 /**

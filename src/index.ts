@@ -20,7 +20,13 @@ export {
   type ReinferResponse
 } from "./client.ts"
 
-export { DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, optionsConfig, type ReinferOptions } from "./config.ts"
+export {
+  DEFAULT_TIMEOUT,
+  DEFAULT_USER_AGENT,
+  MIN_TOKEN_LENGTH,
+  optionsFromEnvironment,
+  type ReinferOptions
+} from "./config.ts"
 
 export {
   formatMessage,

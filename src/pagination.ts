@@ -298,7 +298,8 @@ const pages = (
   const operation = operations[operationId] as OperationDefinition
   const definition = operation.pagination
   const { pageSize, ...callOptions } = options
-  const requestError = (field: string, issue: string) => invalidInput(operation, field, issue)
+  const requestError = (field: string, issue: string) =>
+    invalidInput(operation, { endpoint: client.endpoint }, field, issue)
   if (definition === undefined) {
     return Stream.fail(requestError("operationId", `${operationId} is not a paginated operation`))
   }

@@ -13,6 +13,7 @@ import type { OperationDefinition } from "../generated/operations.ts"
 import { formatPath, ReinferRequestError, summarizeSchemaError } from "./errors.ts"
 import { redactUrl } from "./internal/redact.ts"
 import { NOT_VOUCHED, type RequestEncoder, requestEncoder } from "./internal/fast-codec.ts"
+import { snapshotInput } from "./internal/input-snapshot.ts"
 import { buildUrl, type PathParameterValue, type QueryParameterValue } from "./internal/url.ts"
 
 /**
@@ -57,27 +58,41 @@ export interface PreparedRequest {
 
 /**
  * The error for input that fails a check before anything is sent: the operation, the input `field` at fault and
- * what is wrong. `url` is the path template unless a URL was already built.
+ * what is wrong. `where` is the request URL when one was built; otherwise the endpoint, to which the route is
+ * appended with its placeholders unfilled.
  *
+ * @internal
  * @since 0.1.0
  * @category constructors
  */
 export const invalidInput = (
   operation: Pick<OperationDefinition, "operationId" | "method" | "path">,
+  where: { readonly url: string } | { readonly endpoint: URL },
   field: string,
   issue: string,
-  cause?: unknown,
-  url: string = operation.path
+  cause?: unknown
 ): ReinferRequestError =>
   new ReinferRequestError({
     operationId: operation.operationId,
     method: operation.method,
-    url,
+    url: "url" in where ? where.url : routeUrl(where.endpoint, operation.path),
+    route: operation.path,
     attempts: 0,
     field,
     issue,
     cause
   })
+
+/**
+ * The endpoint with a route appended, placeholders left as they are (`{project}`, not `%7Bproject%7D`): where an
+ * error points before a URL exists. The endpoint was checked when the layer was built: it holds no credentials.
+ *
+ * @internal
+ * @since 0.1.0
+ * @category constructors
+ */
+export const routeUrl = (endpoint: URL, route: string): string =>
+  `${endpoint.origin}${endpoint.pathname.replace(/\/+$/, "")}${route}`
 
 // Unknown keys are a mistake in a request: Re:infer rejects them, or worse, ignores them silently.
 const STRICT: SchemaAST.ParseOptions = { onExcessProperty: "error", errors: "all" }
@@ -96,6 +111,12 @@ export const prepareRequest = (
   tweaks: RequestTweaks = {}
 ): Effect.Effect<PreparedRequest, ReinferRequestError> =>
   Effect.suspend(() => {
+    const headerIssue = tweaks.headers === undefined ? undefined : checkHeaders(tweaks.headers)
+    if (headerIssue !== undefined) {
+      return Effect.fail(
+        invalidInput(operation, { endpoint: settings.endpoint }, headerIssue.field, headerIssue.issue)
+      )
+    }
     // Most calls are valid. The compiled encoders vouch for those in plain code, without Effect or Schema; anything
     // they cannot vouch for takes the checked path, which decides the same way and names the field at fault.
     const prepared = prepareValid(operation, input, settings, tweaks)
@@ -161,7 +182,8 @@ const prepareValid = (
   return finish(operation, url.success, accept, body, settings, tweaks)
 }
 
-// The checked path: every check through the schemas, each failure a ReinferRequestError naming its field.
+// The checked path: every check through the schemas, each failure a ReinferRequestError naming its field. The
+// schemas check a snapshot of the input (input-snapshot.ts), and the request is built from what they return.
 const prepareChecked = (
   operation: OperationDefinition,
   input: unknown,
@@ -169,12 +191,17 @@ const prepareChecked = (
   tweaks: RequestTweaks
 ): Effect.Effect<PreparedRequest, ReinferRequestError> =>
   Effect.gen(function*() {
-    const invalid = (field: string, issue: string, cause?: unknown) => invalidInput(operation, field, issue, cause)
+    const invalid = (field: string, issue: string, cause?: unknown) =>
+      invalidInput(operation, { endpoint: settings.endpoint }, field, issue, cause)
 
-    const fields: Record<string, unknown> = input === undefined ? {} : isRecord(input) ? input : {}
     if (input !== undefined && !isRecord(input)) {
       return yield* invalid("input", "must be an object of parameters")
     }
+    const snapshot = snapshotInput(input ?? {})
+    if (Result.isFailure(snapshot)) {
+      return yield* invalid(formatPath(snapshot.failure.path) || "input", snapshot.failure.issue)
+    }
+    const fields = snapshot.success as Record<string, unknown>
 
     const { known, pathNames, queryNames } = shapeOf(operation)
     for (const key of Object.keys(fields)) {
@@ -223,6 +250,29 @@ const prepareChecked = (
   })
 
 const NO_BODY = Symbol("NO_BODY")
+
+// RFC 9110: a field name is a token; a value holds no CR, LF or NUL (nor other controls but tab), which would
+// end the header early or be refused by the transport after the call was already counted as an attempt.
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\uffff]*$/
+
+/** The first call-option header that cannot be sent, with why. */
+const checkHeaders = (
+  headers: Readonly<Record<string, unknown>>
+): { readonly field: string; readonly issue: string } | undefined => {
+  if (typeof headers !== "object" || headers === null || Array.isArray(headers)) {
+    return { field: "options.headers", issue: "must be an object of header names to values" }
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    const field = `options.headers[${JSON.stringify(name)}]`
+    if (!HEADER_NAME.test(name)) return { field, issue: "is not a valid header name" }
+    if (typeof value !== "string") return { field, issue: `must be a string, got ${typeof value}` }
+    if (!HEADER_VALUE.test(value)) {
+      return { field, issue: "must not contain line breaks or other control characters" }
+    }
+  }
+  return undefined
+}
 
 const acceptOf = (operation: OperationDefinition, tweaks: RequestTweaks): string =>
   tweaks.accept ?? operation.responseContentTypes[0] ?? "application/json"

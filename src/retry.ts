@@ -163,6 +163,23 @@ export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 5
 export const resolveRetryOptions = (
   options: RetryOptions = {}
 ): Result.Result<ResolvedRetryOptions, RetryOptionsIssue> => {
+  // Options often come from untyped code or configuration: check the shape before the values.
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    return Result.fail({
+      field: "retry",
+      issue: `must be false or an object of retry options, got ${describe(options)}`
+    })
+  }
+  const unknown = Object.keys(options).find((key) => !RETRY_OPTION_NAMES.has(key))
+  if (unknown !== undefined) {
+    return Result.fail({
+      field: `retry.${unknown}`,
+      issue: `is not a retry option (the options are ${[...RETRY_OPTION_NAMES].join(", ")})`
+    })
+  }
+  if (options.schedule !== undefined && !Schedule.isSchedule(options.schedule)) {
+    return Result.fail({ field: "retry.schedule", issue: `must be a Schedule, got ${describe(options.schedule)}` })
+  }
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES
   if (!Number.isSafeInteger(maxRetries) || maxRetries < 0) {
     return Result.fail({ field: "retry.maxRetries", issue: `must be a whole number ≥ 0, got ${maxRetries}` })
@@ -313,6 +330,23 @@ export const deleteNotFoundIsSuccess = (error: ReinferError): boolean =>
   error.attempts > 1
 
 const SAFE: RetryDefinition = { safe: true, conflict: false }
+
+const RETRY_OPTION_NAMES: ReadonlySet<string> = new Set([
+  "maxRetries",
+  "baseDelay",
+  "maxDelay",
+  "retryAfterCap",
+  "schedule"
+] satisfies ReadonlyArray<keyof RetryOptions>)
+
+const describe = (value: unknown): string =>
+  typeof value === "string"
+    ? JSON.stringify(value)
+    : value === null
+    ? "null"
+    : Array.isArray(value)
+    ? "an array"
+    : typeof value
 
 const decodeDelay = (
   field: string,

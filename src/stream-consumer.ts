@@ -179,10 +179,10 @@ export const consumeStream = <E, R>(
     const client = yield* ReinferClient
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE
     const concurrency = options.concurrency ?? 1
-    yield* checkInteger("fetchStream", "batchSize", batchSize, 1, MAX_BATCH_SIZE)
-    yield* checkInteger("fetchStream", "concurrency", concurrency, 1, Number.MAX_SAFE_INTEGER)
+    yield* checkInteger(client.endpoint, "fetchStream", "batchSize", batchSize, 1, MAX_BATCH_SIZE)
+    yield* checkInteger(client.endpoint, "fetchStream", "concurrency", concurrency, 1, Number.MAX_SAFE_INTEGER)
     if (options.maxFiltered !== undefined) {
-      yield* checkInteger("fetchStream", "maxFiltered", options.maxFiltered, 1, MAX_BATCH_SIZE)
+      yield* checkInteger(client.endpoint, "fetchStream", "maxFiltered", options.maxFiltered, 1, MAX_BATCH_SIZE)
     }
     const pollInterval = Option.getOrElse(
       options.pollInterval === undefined ? Option.none() : Duration.fromInput(options.pollInterval),
@@ -273,6 +273,7 @@ interface ExceptionToTag {
 }
 
 const checkInteger = (
+  endpoint: URL,
   operationId: "fetchStream",
   field: string,
   value: number,
@@ -284,6 +285,7 @@ const checkInteger = (
     : Effect.fail(
       invalidInput(
         operations[operationId],
+        { endpoint },
         field,
         maximum === Number.MAX_SAFE_INTEGER
           ? `must be a positive integer, got ${value}`

@@ -7,7 +7,8 @@ import * as StatefulServer from "./support/stateful-server.ts"
 
 const clientLayer = (endpoint: string) =>
   ReinferClient.layer({ endpoint, token: "bulk-test-token", timeout: "1 hour", retry: false }).pipe(
-    Layer.provide(FetchHttpClient.layer)
+    Layer.provide(FetchHttpClient.layer),
+    Layer.orDie
   )
 
 const withServer = <A, E>(

@@ -6,26 +6,17 @@ import { type CallOptions, ReinferClient } from "../src/client.ts"
 import type { ReinferError } from "../src/errors.ts"
 import * as FaultServer from "./support/fault-server.ts"
 import * as LogCapture from "./support/log-capture.ts"
+import { SOURCE as source } from "./support/payloads.ts"
 import { drive, failureOf, nextTurn } from "./support/test-clock.ts"
 import * as TestTracing from "./support/tracing.ts"
 
 const TOKEN = "s3cr3t-token-0123456789"
 
-const source = {
-  id: "18ba5ce699f8da1f",
-  owner: "acme",
-  name: "emails",
-  title: "Emails",
-  description: "",
-  should_translate: false,
-  sensitive_properties: [],
-  created_at: "2024-01-01T00:00:00Z",
-  updated_at: "2024-01-01T00:00:00Z"
-}
 
 const clientLayer = (endpoint: string, options: { readonly timeout?: Duration.Input } = {}) =>
   ReinferClient.layer({ endpoint, token: TOKEN, timeout: options.timeout ?? "5 seconds" }).pipe(
-    Layer.provide(FetchHttpClient.layer)
+    Layer.provide(FetchHttpClient.layer),
+    Layer.orDie
   )
 
 const theClient = Effect.gen(function*() {

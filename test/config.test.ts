@@ -8,13 +8,15 @@ import { readFileSync } from "node:fs"
 import {
   DEFAULT_TIMEOUT,
   DEFAULT_USER_AGENT,
-  optionsConfig,
+  MIN_TOKEN_LENGTH,
+  optionsFromEnvironment,
   resolveEndpoint,
   resolveOptions,
   resolveToken,
   VERSION
 } from "../src/config.ts"
 import { ReinferConfigError } from "../src/errors.ts"
+import { redactText } from "../src/internal/redact.ts"
 import { DEFAULT_RETRY_OPTIONS } from "../src/retry.ts"
 
 const TOKEN = "tok-5e4d3c2b1a0f9e8d7c6b"
@@ -175,12 +177,13 @@ describe("Config", () => {
       }))
   })
 
-  describe("optionsConfig", () => {
+  describe("optionsFromEnvironment", () => {
+    const fromVariables = (variables: Record<string, string>) =>
+      optionsFromEnvironment.pipe(Effect.provide(ConfigProvider.layer(ConfigProvider.fromEnv({ env: variables }))))
+
     it.effect("reads REINFER_ENDPOINT and REINFER_TOKEN (as Redacted) from the environment", () =>
       Effect.gen(function*() {
-        const options = yield* optionsConfig.parse(
-          ConfigProvider.fromEnv({ env: { REINFER_ENDPOINT: "https://acme.reinfer.io", REINFER_TOKEN: TOKEN } })
-        )
+        const options = yield* fromVariables({ REINFER_ENDPOINT: "https://acme.reinfer.io", REINFER_TOKEN: TOKEN })
         assert.strictEqual(options.endpoint, "https://acme.reinfer.io")
         assert.isTrue(Redacted.isRedacted(options.token))
         assert.isUndefined(options.timeout)
@@ -191,31 +194,71 @@ describe("Config", () => {
 
     it.effect("reads the optional REINFER_TIMEOUT and REINFER_USER_AGENT", () =>
       Effect.gen(function*() {
-        const options = yield* optionsConfig.parse(
-          ConfigProvider.fromUnknown({
-            REINFER_ENDPOINT: "https://acme.reinfer.io",
-            REINFER_TOKEN: TOKEN,
-            REINFER_TIMEOUT: "90 seconds",
-            REINFER_USER_AGENT: "acme-sync/2.0"
-          })
-        )
+        const options = yield* fromVariables({
+          REINFER_ENDPOINT: "https://acme.reinfer.io",
+          REINFER_TOKEN: TOKEN,
+          REINFER_TIMEOUT: " 90 seconds ",
+          REINFER_USER_AGENT: "acme-sync/2.0"
+        })
         const resolved = yield* resolveOptions(options)
         assert.strictEqual(Duration.toMillis(resolved.timeout), 90_000)
         assert.strictEqual(resolved.userAgent, "acme-sync/2.0")
       }))
 
-    it.effect("fails with a ConfigError when a required key is missing or the timeout is not a duration", () =>
+    // Defect 6 of issue 11: a missing variable was `ConfigError(SchemaError(Expected string at ["REINFER_ENDPOINT"]))`.
+    it.effect("names a missing variable and what it must hold", () =>
       Effect.gen(function*() {
-        const missing = yield* optionsConfig.parse(ConfigProvider.fromUnknown({ REINFER_ENDPOINT: "https://a.reinfer.io" })).pipe(
-          Effect.flip
+        const noEndpoint = yield* configError(fromVariables({}))
+        assert.strictEqual(noEndpoint.setting, "REINFER_ENDPOINT")
+        assert.strictEqual(
+          noEndpoint.message,
+          "Invalid REINFER_ENDPOINT: is not set; set it to the tenant's base URL, such as https://<tenant>.reinfer.io"
         )
-        assert.strictEqual(missing._tag, "ConfigError")
-        const badTimeout = yield* optionsConfig.parse(
-          ConfigProvider.fromUnknown({ REINFER_ENDPOINT: "https://a.reinfer.io", REINFER_TOKEN: TOKEN, REINFER_TIMEOUT: "soon" })
-        ).pipe(Effect.flip)
-        assert.strictEqual(badTimeout._tag, "ConfigError")
-        assert.notInclude(String(badTimeout), TOKEN)
+        const noToken = yield* configError(fromVariables({ REINFER_ENDPOINT: "https://acme.reinfer.io" }))
+        assert.strictEqual(noToken.message, "Invalid REINFER_TOKEN: is not set; set it to an API token")
       }))
+
+    it.effect("says what form REINFER_TIMEOUT takes when it is a bare number or a word", () =>
+      Effect.gen(function*() {
+        for (const timeout of ["30", "soon"]) {
+          const error = yield* configError(
+            fromVariables({ REINFER_ENDPOINT: "https://a.reinfer.io", REINFER_TOKEN: TOKEN, REINFER_TIMEOUT: timeout })
+          )
+          assert.strictEqual(error.setting, "REINFER_TIMEOUT")
+          assert.strictEqual(
+            error.issue,
+            `must be a duration such as "90 seconds" or "2 minutes", got ${JSON.stringify(timeout)}`
+          )
+          assert.notInclude(error.message, TOKEN)
+        }
+      }))
+  })
+
+  // Defect 7 of issue 11: redacting a one-letter token turned "bad port" into "bad por<redacted>".
+  describe("short tokens", () => {
+    it.effect("are refused, so that redaction only ever removes a real token", () =>
+      Effect.gen(function*() {
+        for (const token of ["t", "t0ken", "x".repeat(MIN_TOKEN_LENGTH - 1)]) {
+          const error = yield* configError(resolveToken(token))
+          // The exact message also shows the token is not echoed.
+          assert.strictEqual(
+            error.message,
+            `Invalid token: is ${token.length} characters long; an API token has at least ${MIN_TOKEN_LENGTH}`
+          )
+        }
+        const shortest = "x".repeat(MIN_TOKEN_LENGTH)
+        assert.strictEqual(Redacted.value(yield* resolveToken(shortest)), shortest)
+      }))
+
+    it("redaction of an accepted token removes exact occurrences and leaves other text alone", () => {
+      const token = "port-4f3e2d1c"
+      assert.isAtLeast(token.length, MIN_TOKEN_LENGTH)
+      const text = `bad port; token ${token}, again ${encodeURIComponent(token)}; Bearer ${token}; report`
+      assert.strictEqual(
+        redactText(text, [Redacted.make(token)]),
+        "bad port; token <redacted>, again <redacted>; Bearer <redacted>; report"
+      )
+    })
   })
 
   it("VERSION matches package.json", () => {

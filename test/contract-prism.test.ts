@@ -164,7 +164,7 @@ describe("contract checks with Prism", () => {
       assert.deepStrictEqual(undecodable, [])
     }).pipe(
       Effect.provide(Layer.suspend(() =>
-        ReinferClient.layer({ endpoint: mock?.url ?? "", token: "prism-token" }).pipe(
+        ReinferClient.layer({ endpoint: mock?.url ?? "", token: "prism-mock-token" }).pipe(
           Layer.provide(FetchHttpClient.layer)
         )
       ))

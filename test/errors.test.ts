@@ -33,10 +33,11 @@ const context: ReinferErrorContext = {
   operationId: "getDataset",
   method: "GET",
   url: "https://acme.reinfer.io/api/v1/datasets/acme/support",
+  route: "/api/v1/datasets/{owner}/{dataset_name}",
   attempts: 1
 }
 
-const apiError = new ReinferApiError({ ...context, status: 404, serverMessage: "Dataset not found" })
+const apiError = new ReinferApiError({ ...context, status: 404, serverMessage: "Dataset not found", serverTiming: [] })
 
 const everyError: ReadonlyArray<ReinferError> = [
   new ReinferTransportError({ ...context, reason: "ConnectionRefused", detail: "connect ECONNREFUSED 127.0.0.1:1" }),
@@ -46,7 +47,8 @@ const everyError: ReadonlyArray<ReinferError> = [
     status: 502,
     contentType: "text/html",
     reason: "HtmlPage",
-    excerpt: "<html><title>502 Bad Gateway</title>"
+    excerpt: "<html><title>502 Bad Gateway</title>",
+    serverTiming: []
   }),
   new ReinferDecodeError({ ...context, status: 200, path: ["dataset", "name"], issue: "Expected string, got 3" }),
   new ReinferRequestError({
@@ -84,7 +86,7 @@ describe("Errors", () => {
     })
 
     it("count attempts once there was more than one, and fill in a missing server message", () => {
-      const error = new ReinferApiError({ ...context, attempts: 4, status: 503, serverMessage: undefined })
+      const error = new ReinferApiError({ ...context, attempts: 4, status: 503, serverMessage: undefined, serverTiming: [] })
       assert.strictEqual(
         error.message,
         "Re:infer returned an error without a message (503 GET /api/v1/datasets/acme/support, getDataset, 4 attempts)"
@@ -116,7 +118,8 @@ describe("Errors", () => {
         status: 503,
         contentType: "text/plain",
         reason: "NotJson",
-        excerpt
+        excerpt,
+        serverTiming: []
       })
       assert.strictEqual(error.excerpt, excerpt)
       assert.include(error.message, `"${"x".repeat(79)}…"`)
@@ -124,7 +127,7 @@ describe("Errors", () => {
     })
 
     it("redact an echoed Bearer credential even when the caller forgot to", () => {
-      const error = new ReinferApiError({ ...context, status: 401, serverMessage: `Rejected Bearer ${TOKEN}` })
+      const error = new ReinferApiError({ ...context, status: 401, serverMessage: `Rejected Bearer ${TOKEN}`, serverTiming: [] })
       assert.strictEqual(error.message, "Rejected Bearer <redacted> (401 GET /api/v1/datasets/acme/support, getDataset)")
     })
 
@@ -176,7 +179,7 @@ describe("Errors", () => {
         ...context,
         status: 429,
         serverMessage: "Slow down",
-        serverTiming: "total;dur=3",
+        serverTiming: [{ name: "total", duration: 3, description: undefined }],
         retryAfter: Duration.seconds(5)
       })
       assert.deepStrictEqual(JSON.parse(JSON.stringify(error)), {
@@ -185,7 +188,7 @@ describe("Errors", () => {
         ...context,
         status: 429,
         serverMessage: "Slow down",
-        serverTiming: "total;dur=3",
+        serverTiming: [{ name: "total", duration: 3 }],
         retryAfter: 5000
       })
       const transport = new ReinferTransportError({ ...context, reason: "Timeout", cause: new Error("inner") })
@@ -328,6 +331,7 @@ describe("Errors", () => {
             operationId: "listSources",
             method: "GET",
             url: redactUrl(url, secrets),
+            route: "/api/v1/sources",
             attempts: 2,
             reason: classifyTransportError(cause),
             detail
@@ -336,9 +340,11 @@ describe("Errors", () => {
             operationId: "listSources",
             method: "GET",
             url: redactUrl(url, secrets),
+            route: "/api/v1/sources",
             attempts: 1,
             status: 401,
-            serverMessage: redactText(`token ${TOKEN} is not valid`, secrets)
+            serverMessage: redactText(`token ${TOKEN} is not valid`, secrets),
+            serverTiming: []
           })
         ]
         for (const error of errors) {

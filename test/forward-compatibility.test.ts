@@ -6,20 +6,10 @@ import { assert, describe, it } from "@effect/vitest"
 import { Schema, type SchemaAST } from "effect"
 import { operations } from "../generated/operations.ts"
 import { summarizeSchemaError } from "../src/errors.ts"
+import { SOURCE as source } from "./support/payloads.ts"
 
 const strict: SchemaAST.ParseOptions = { onExcessProperty: "error", errors: "all" }
 
-const source = {
-  id: "18ba5ce699f8da1f",
-  owner: "acme",
-  name: "emails",
-  title: "Emails",
-  description: "",
-  should_translate: false,
-  sensitive_properties: [],
-  created_at: "2024-01-01T00:00:00Z",
-  updated_at: "2024-01-01T00:00:00Z"
-}
 
 const comment = { id: "c1", timestamp: "2024-01-01T00:00:00Z", messages: [{ body: { text: "Hello" } }] }
 

@@ -11,7 +11,8 @@ import * as TestTracing from "./support/tracing.ts"
 
 const clientLayer = (endpoint: string) =>
   ReinferClient.layer({ endpoint, token: "pagination-test-token", timeout: "1 hour" }).pipe(
-    Layer.provide(FetchHttpClient.layer)
+    Layer.provide(FetchHttpClient.layer),
+    Layer.orDie
   )
 
 /** Runs `body` with a fresh stateful server and a client pointed at it. */

@@ -37,6 +37,7 @@ const context: ReinferErrorContext = {
   operationId: "listSources",
   method: "GET",
   url: "https://acme.reinfer.io/api/v1/sources",
+  route: "/api/v1/sources",
   attempts: 1
 }
 
@@ -46,11 +47,12 @@ const api = (status: number, retryAfter?: Duration.Input, overrides: Partial<Rei
     ...overrides,
     status,
     serverMessage: "x",
+    serverTiming: [],
     retryAfter: retryAfter === undefined ? undefined : Duration.fromInputUnsafe(retryAfter)
   })
 const transport = (reason: TransportReason = "ConnectionReset") => new ReinferTransportError({ ...context, reason })
 const unexpected = (status: number) =>
-  new ReinferUnexpectedResponse({ ...context, status, contentType: "text/html", reason: "HtmlPage", excerpt: "<html>" })
+  new ReinferUnexpectedResponse({ ...context, status, contentType: "text/html", reason: "HtmlPage", excerpt: "<html>", serverTiming: [] })
 const decode = new ReinferDecodeError({ ...context, status: 200, path: ["sources"], issue: "Expected array" })
 const request = new ReinferRequestError({ ...context, attempts: 0, field: "project", issue: "must not be empty" })
 
@@ -169,7 +171,8 @@ describe("Retry", () => {
         status: 404,
         contentType: "text/html",
         reason: "HtmlPage",
-        excerpt: ""
+        excerpt: "",
+        serverTiming: []
       })))
     })
   })
@@ -284,6 +287,7 @@ describe("Retry", () => {
           contentType: "text/html",
           reason: "HtmlPage",
           excerpt: "",
+          serverTiming: [],
           retryAfter: Duration.seconds(3)
         })
         assert.deepStrictEqual(yield* stepDelays(makeSchedule(resolved(), SAFE), [error]), [3000])

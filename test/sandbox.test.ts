@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, Schema } from "effect"
-import { HttpBody, HttpClient, type HttpClientResponse } from "effect/http"
+import { HttpBody, HttpClient, HttpClientRequest, type HttpClientResponse } from "effect/http"
 import { TestClock } from "effect/testing"
 import { afterAll, beforeAll } from "vitest"
 import { operations, type OperationId } from "../generated/operations.ts"
@@ -638,6 +638,31 @@ describe("Sandbox faults", () => {
       await running.stop()
     }
   })
+
+  it.effect("applies a write, then drops the connection: the call took effect, its answer is lost", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* Sandbox.make({ projects: ["acme"], faults: { applyThenDrop: { times: 1 } } })
+      const created = yield* Effect.flip(
+        Effect.flatMap(HttpClient.HttpClient, (client) =>
+          client.execute(
+            HttpClientRequest.put(`${Sandbox.IN_PROCESS_URL}/api/v1/sources/acme/inbox`).pipe(
+              HttpClientRequest.bearerToken(sandbox.token),
+              HttpClientRequest.bodyJsonUnsafe({ source: { title: "Inbox" } })
+            )
+          )).pipe(Effect.provide(Sandbox.layerFrom(sandbox)))
+      )
+      assert.strictEqual(created.reason._tag, "TransportError")
+      // The source exists although its creator never heard back.
+      assert.strictEqual((yield* sandbox.store.getSource("acme", "inbox")).title, "Inbox")
+      assert.deepStrictEqual(sandbox.faults.hits(), {
+        dropConnection: 0,
+        applyThenDrop: 1,
+        proxyError: 0,
+        rateLimit: 0,
+        serverError: 0
+      })
+      assert.strictEqual((yield* inProcess(sandbox, "/api/v1/sources/acme/inbox")).status, 200)
+    }))
 
   it.effect("limits faults to the listed operations", () =>
     Effect.gen(function*() {

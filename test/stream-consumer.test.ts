@@ -12,7 +12,8 @@ import { nextTurn } from "./support/test-clock.ts"
 
 const clientLayer = (endpoint: string) =>
   ReinferClient.layer({ endpoint, token: "consumer-test-token", timeout: "1 hour" }).pipe(
-    Layer.provide(FetchHttpClient.layer)
+    Layer.provide(FetchHttpClient.layer),
+    Layer.orDie
   )
 
 const withServer = <A, E>(

@@ -1,5 +1,5 @@
 /**
- * Tests of the test support code itself: the fault server, the in-memory tracer and the log capture.
+ * Tests of the test support code itself: the fault server, the in-memory tracer, the log capture and the token scan.
  *
  * Nothing here sleeps: a hanging request is observed through `waitForRequests`, then aborted.
  */
@@ -11,6 +11,7 @@ import * as http from "node:http"
 import type { Socket } from "node:net"
 import * as FaultServer from "./support/fault-server.ts"
 import * as LogCapture from "./support/log-capture.ts"
+import * as TokenScan from "./support/token-scan.ts"
 import * as Tracing from "./support/tracing.ts"
 
 /** Runs `f` against a fresh server and always closes it. */
@@ -392,11 +393,15 @@ describe("LogCapture", () => {
       // The redacted value stays redacted; the annotation and the cause are scanned too.
       assert.include(logs.lines[2], "<redacted>")
       assert.deepStrictEqual(logs.lines.flatMap((line, index) => line.includes("s3cr3t") ? [index] : []), [1, 3])
-      assert.strictEqual(logs.linesContaining("s3cr3t").length, 2)
+      // Each event is captured twice, as logfmt and as JSON.
+      assert.strictEqual(logs.linesContaining("s3cr3t").length, 4)
+      assert.deepStrictEqual(logs.jsonLines.flatMap((line, index) => line.includes("s3cr3t") ? [index] : []), [1, 3])
+      assert.strictEqual(JSON.parse(logs.jsonLines[0]!).level, "DEBUG")
       assert.include(logs.entries[3]?.cause, "upstream said s3cr3t")
 
       logs.clear()
       assert.strictEqual(logs.lines.length, 0)
+      assert.strictEqual(logs.jsonLines.length, 0)
     }))
 
   it.effect("minimumLevel filters what reaches the capture", () =>
@@ -417,4 +422,35 @@ describe("LogCapture", () => {
       assert.strictEqual(logs.lines.length, 1)
       assert.include(logs.lines[0], "kaboom")
     }))
+})
+
+describe("TokenScan", () => {
+  const token = "scan+token/0123456789"
+
+  it("renders an error six ways, its cause included", () => {
+    const error = new Error("outer", { cause: new Error(`inner ${token}`) })
+    const renderings = TokenScan.renderings(error)
+    assert.deepStrictEqual(renderings.map((rendering) => rendering.how), [
+      "message",
+      "String",
+      "JSON.stringify",
+      "stack",
+      "util.inspect",
+      "Cause.pretty"
+    ])
+    // Only util.inspect prints the cause chain: exactly the rendering a message-only scan would miss.
+    const leaking = renderings.filter((rendering) => TokenScan.occurrences([rendering.text], token).length > 0)
+    assert.includeMembers(leaking.map((rendering) => rendering.how), ["util.inspect"])
+    assert.notInclude(leaking.map((rendering) => rendering.how), "message")
+  })
+
+  it("finds the token plain and percent-encoded, each occurrence masked in its excerpt", () => {
+    const found = TokenScan.occurrences([`a ${token} b ${token}`, `url?key=${encodeURIComponent(token)}`, "clean"], token)
+    assert.strictEqual(found.length, 3)
+    for (const excerpt of found) {
+      assert.include(excerpt, "<TOKEN>")
+      assert.notInclude(excerpt, token)
+    }
+    assert.deepStrictEqual(TokenScan.occurrences(["nothing here"], token), [])
+  })
 })

@@ -5,12 +5,12 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
-import { openStruct } from "./codecs.ts"
+import { FileUpload, openStruct } from "./codecs.ts"
 import { StatusOk } from "./shared.ts"
 
 export const UploadCommentAttachmentRequest = Schema.Struct({
   /** The attachment content. */
-  file: Schema.instanceOf(Blob, { identifier: "Blob" })
+  file: FileUpload
 })
 export type UploadCommentAttachmentRequest = typeof UploadCommentAttachmentRequest.Type
 

@@ -183,3 +183,25 @@ export const TimestampInput = TimestampText.pipe(
   ),
   Schema.annotate({ [TIMESTAMP_INPUT]: true })
 )
+
+/**
+ * The file part of a multipart upload: any `Blob` (a `File` is one; its name becomes the part's filename).
+ *
+ * Arbitraries derived from a request schema (for property tests) generate small text files: a `Blob` has no
+ * arbitrary of its own. The link only ever runs that way; a `Blob` cannot be read back as text synchronously, so
+ * the other direction gives a description.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const FileUpload = Schema.instanceOf(Blob, {
+  identifier: "Blob",
+  toCodecArbitrary: () =>
+    Schema.link<Blob>()(
+      Schema.String,
+      SchemaTransformation.transform({
+        decode: (text: string): Blob => new File([text], "upload.txt", { type: "text/plain" }),
+        encode: (blob: Blob): string => `[a Blob of ${blob.size} bytes]`
+      })
+    )
+})

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
-import { absentWhenNull, emptyWhenAbsent, openStruct } from "./codecs.ts"
+import { FileUpload, absentWhenNull, emptyWhenAbsent, openStruct } from "./codecs.ts"
 import {
   AttachmentMetadata,
   Comment,
@@ -140,7 +140,7 @@ export const SyncRawEmailsResponse: Schema.Codec<SyncRawEmailsResponse, Schema.S
 
 export const UploadCommentAudioRequest = Schema.Struct({
   /** The audio file. */
-  file: Schema.instanceOf(Blob, { identifier: "Blob" })
+  file: FileUpload
 })
 export type UploadCommentAudioRequest = typeof UploadCommentAudioRequest.Type
 

@@ -150,7 +150,7 @@ export const NewGptIxpInputTextPlusImage = Schema.Struct({
 export type NewGptIxpInputTextPlusImage = typeof NewGptIxpInputTextPlusImage.Type
 
 export const NewGptIxpIterativeConfig = Schema.Struct({
-  chunk_size: Schema.optionalKey(Schema.NullOr(Schema.Number)),
+  chunk_size: Schema.optionalKey(Schema.NullOr(Schema.Finite)),
   max_num_calls: Schema.optionalKey(Schema.NullOr(Schema.Int))
 })
 export type NewGptIxpIterativeConfig = typeof NewGptIxpIterativeConfig.Type
@@ -189,7 +189,7 @@ export type NewModelConfigDocPathIxp = typeof NewModelConfigDocPathIxp.Type
 export const NewModelConfigGptIxp = Schema.Struct({
   attribution_method: Schema.optionalKey(NewGptIxpAttributionMethod),
   flags: Schema.Array(NewGptIxpFlag),
-  frequency_penalty: Schema.optionalKey(Schema.Number),
+  frequency_penalty: Schema.optionalKey(Schema.Finite),
   input_config: Schema.optionalKey(Schema.NullOr(Schema.Union([NewGptIxpInputTextPlusImage, NewGptIxpInputImageOnly]))),
   iterative_config: Schema.optionalKey(NewGptIxpIterativeConfig),
   kind: Schema.Literal("gpt_ixp"),
@@ -197,8 +197,8 @@ export const NewModelConfigGptIxp = Schema.Struct({
   num_pages_per_chunk: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))),
   seed: Schema.optionalKey(Schema.Int),
   system_prompt_override: Schema.optionalKey(Schema.String),
-  temperature: Schema.optionalKey(Schema.Number),
-  top_p: Schema.optionalKey(Schema.Number)
+  temperature: Schema.optionalKey(Schema.Finite),
+  top_p: Schema.optionalKey(Schema.Finite)
 })
 /** Generative (GPT) IXP model. */
 export type NewModelConfigGptIxp = typeof NewModelConfigGptIxp.Type

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
-import { openStruct } from "./codecs.ts"
+import { FileUpload, openStruct } from "./codecs.ts"
 import { Dataset, StatusOk } from "./shared.ts"
 
 const CreateIxpDatasetResponseFields = { dataset: Dataset, status: StatusOk }
@@ -25,7 +25,7 @@ export type CreateIxpDatasetRequest = typeof CreateIxpDatasetRequest.Type
 
 export const UploadDocumentRequest = Schema.Struct({
   /** The document; the part must carry a filename. */
-  file: Schema.instanceOf(Blob, { identifier: "Blob" })
+  file: FileUpload
 })
 export type UploadDocumentRequest = typeof UploadDocumentRequest.Type
 

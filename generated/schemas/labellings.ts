@@ -32,7 +32,7 @@ export const GetLabellingsResponse: Schema.Codec<GetLabellingsResponse, Schema.S
 export const NewDocumentSpan = Schema.Struct({
   attachment_index: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
   page_index: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
-  polygon: Schema.Struct({ vertices: Schema.Array(Schema.Struct({ x: Schema.Number, y: Schema.Number })) })
+  polygon: Schema.Struct({ vertices: Schema.Array(Schema.Struct({ x: Schema.Finite, y: Schema.Finite })) })
 })
 export type NewDocumentSpan = typeof NewDocumentSpan.Type
 

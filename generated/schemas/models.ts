@@ -144,7 +144,7 @@ export const PredictLatestRequest = Schema.Struct({
   documents: Schema.Array(PredictDocument).check(Schema.isMaxLength(4096)),
   labels: Schema.optionalKey(Schema.Array(NewLabelThreshold).check(Schema.isMaxLength(4096))),
   /** Only return labels above this probability. */
-  threshold: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThanOrEqualTo(0), Schema.isLessThanOrEqualTo(1)))
+  threshold: Schema.optionalKey(Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0), Schema.isLessThanOrEqualTo(1)))
 })
 /** Same body as predict. */
 export type PredictLatestRequest = typeof PredictLatestRequest.Type
@@ -162,7 +162,7 @@ export const PredictRawEmailsRequest = Schema.Struct({
   include_comments: Schema.optionalKey(Schema.Boolean),
   labels: Schema.optionalKey(Schema.Array(NewLabelThreshold).check(Schema.isMaxLength(4096))),
   /** Only return labels above this probability. */
-  threshold: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThanOrEqualTo(0), Schema.isLessThanOrEqualTo(1))),
+  threshold: Schema.optionalKey(Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0), Schema.isLessThanOrEqualTo(1))),
   /** Identifies the email integration configuration. */
   transform_tag: Schema.optionalKey(Schema.String)
 })
@@ -179,7 +179,7 @@ export const PredictRequest = Schema.Struct({
   documents: Schema.Array(PredictDocument).check(Schema.isMaxLength(4096)),
   labels: Schema.optionalKey(Schema.Array(NewLabelThreshold).check(Schema.isMaxLength(4096))),
   /** Only return labels above this probability. */
-  threshold: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThanOrEqualTo(0), Schema.isLessThanOrEqualTo(1)))
+  threshold: Schema.optionalKey(Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0), Schema.isLessThanOrEqualTo(1)))
 })
 export type PredictRequest = typeof PredictRequest.Type
 

@@ -411,7 +411,7 @@ export const NewLabelThreshold = Schema.Struct({
   name: Schema.Array(Schema.String.check(Schema.isMinCodePoints(1), Schema.isMaxCodePoints(64))).check(
     Schema.isMaxLength(64)
   ),
-  threshold: Schema.Number.check(Schema.isGreaterThanOrEqualTo(0), Schema.isLessThanOrEqualTo(1))
+  threshold: Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0), Schema.isLessThanOrEqualTo(1))
 })
 /** A label (as its hierarchy parts) and the probability threshold above which it is returned. */
 export type NewLabelThreshold = typeof NewLabelThreshold.Type
@@ -523,7 +523,7 @@ export type NewMessage = typeof NewMessage.Type
  * other key is invalid. Empty string values are best left out (the official client drops them).
  */
 export const NewUserProperties = Schema.StructWithRest(Schema.Struct({}), [
-  Schema.Record(Schema.TemplateLiteral(["number:", Schema.String]), Schema.Number),
+  Schema.Record(Schema.TemplateLiteral(["number:", Schema.String]), Schema.Finite),
   Schema.Record(Schema.TemplateLiteral(["string:", Schema.String]), Schema.String)
 ]).annotate({
   messageUnexpectedKey: "a user property name must start with \"string:\" (for a string value) or \"number:\" (for a number), such as \"string:Customer\""
@@ -600,7 +600,7 @@ export interface PropertyFilterView extends Schema.Struct.Type<typeof PropertyFi
 export const PropertyFilterView: Schema.Codec<PropertyFilterView, Schema.Struct.Encoded<typeof PropertyFilterViewFields>> =
   openStruct(PropertyFilterViewFields)
 
-export const PropertyValueList = Schema.Array(Schema.Union([Schema.String, Schema.Number])).check(
+export const PropertyValueList = Schema.Array(Schema.Union([Schema.String, Schema.Finite])).check(
   Schema.isMinLength(1),
   Schema.isMaxLength(128)
 )
@@ -613,8 +613,8 @@ export type PropertyValueList = typeof PropertyValueList.Type
 export const PropertyFilter = Schema.Struct({
   domain_not_one_of: Schema.optionalKey(PropertyValueList),
   domain_one_of: Schema.optionalKey(PropertyValueList),
-  maximum: Schema.optionalKey(Schema.Number),
-  minimum: Schema.optionalKey(Schema.Number),
+  maximum: Schema.optionalKey(Schema.Finite),
+  minimum: Schema.optionalKey(Schema.Finite),
   not_one_of: Schema.optionalKey(PropertyValueList),
   one_of: Schema.optionalKey(PropertyValueList)
 })

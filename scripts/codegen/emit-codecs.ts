@@ -6,7 +6,8 @@
  * - `absentWhenNull`, `emptyWhenAbsent`, `emptyWhenAbsentOrNull`: optional response fields as the server sends
  *   them (`null` for "none", a collection left out when empty), decoded to what user code wants to read;
  * - `TimestampInput`: a request timestamp, accepted as a `Date` or an ISO 8601 string and sent in one canonical
- *   form.
+ *   form;
+ * - `FileUpload`: the file part of a multipart upload, any `Blob`.
  *
  * The module is written once here and emitted with only the blocks a spec's schemas use, so the generated code
  * needs nothing outside generated/. The response-field blocks carry a `FIELD_DECODING` annotation naming what
@@ -16,7 +17,13 @@
  */
 
 /** The names emit-schemas.ts may import from codecs.ts. */
-export type CodecName = "openStruct" | "absentWhenNull" | "emptyWhenAbsent" | "emptyWhenAbsentOrNull" | "TimestampInput"
+export type CodecName =
+  | "openStruct"
+  | "absentWhenNull"
+  | "emptyWhenAbsent"
+  | "emptyWhenAbsentOrNull"
+  | "TimestampInput"
+  | "FileUpload"
 
 /** The body of generated/schemas/codecs.ts (without the header line) for the blocks `used` names. */
 export const emitCodecs = (used: ReadonlySet<CodecName>): string => {
@@ -24,14 +31,17 @@ export const emitCodecs = (used: ReadonlySet<CodecName>): string => {
     used.has(name)
   )
   const effectImports = new Set(["Schema"])
-  if (fieldBlocks.length > 0 || used.has("TimestampInput")) effectImports.add("SchemaTransformation")
+  if (fieldBlocks.length > 0 || used.has("TimestampInput") || used.has("FileUpload")) {
+    effectImports.add("SchemaTransformation")
+  }
   if (fieldBlocks.length > 0) effectImports.add("Option")
   const blocks = [
     `${HEADER}\nimport { ${[...effectImports].sort().join(", ")} } from "effect"`,
     ...(used.has("openStruct") ? [OPEN_STRUCT] : []),
     ...(fieldBlocks.length > 0 ? [FIELD_DECODING] : []),
     ...fieldBlocks.map((name) => FIELD_BLOCKS[name]),
-    ...(used.has("TimestampInput") ? [TIMESTAMP_INPUT] : [])
+    ...(used.has("TimestampInput") ? [TIMESTAMP_INPUT] : []),
+    ...(used.has("FileUpload") ? [FILE_UPLOAD] : [])
   ]
   return `${blocks.join("\n\n")}\n`
 }
@@ -219,3 +229,25 @@ export const TimestampInput = TimestampText.pipe(
   ),
   Schema.annotate({ [TIMESTAMP_INPUT]: true })
 )`
+
+const FILE_UPLOAD = `/**
+ * The file part of a multipart upload: any \`Blob\` (a \`File\` is one; its name becomes the part's filename).
+ *
+ * Arbitraries derived from a request schema (for property tests) generate small text files: a \`Blob\` has no
+ * arbitrary of its own. The link only ever runs that way; a \`Blob\` cannot be read back as text synchronously, so
+ * the other direction gives a description.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const FileUpload = Schema.instanceOf(Blob, {
+  identifier: "Blob",
+  toCodecArbitrary: () =>
+    Schema.link<Blob>()(
+      Schema.String,
+      SchemaTransformation.transform({
+        decode: (text: string): Blob => new File([text], "upload.txt", { type: "text/plain" }),
+        encode: (blob: Blob): string => \`[a Blob of \${blob.size} bytes]\`
+      })
+    )
+})`

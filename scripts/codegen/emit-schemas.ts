@@ -211,7 +211,11 @@ export const schemaCode = (node: SchemaNode, context: EmitContext): Code => {
       }
       return withChecks(text("Schema.String"), node.checks, node.expected)
     case "number":
-      return withChecks(text(node.integer ? "Schema.Int" : "Schema.Number"), node.checks)
+      // JSON has no NaN or Infinity (JSON.stringify would send null), so a request refuses them.
+      return withChecks(
+        text(node.integer ? "Schema.Int" : context.side === "request" ? "Schema.Finite" : "Schema.Number"),
+        node.checks
+      )
     case "boolean":
       return text("Schema.Boolean")
     case "null":
@@ -242,7 +246,8 @@ export const schemaCode = (node: SchemaNode, context: EmitContext): Code => {
     case "json":
       return text("Schema.Json")
     case "binary":
-      return call("Schema.instanceOf", text("Blob"), object([{ key: "identifier", value: literal("Blob") }]))
+      context.codecs.add("FileUpload")
+      return text("FileUpload")
   }
 }
 

@@ -60,6 +60,30 @@ export const redactText = (text: string, secrets: ReadonlyArray<Secret> = []): s
 }
 
 /**
+ * Response headers with every secret removed from their values: the one place every header-derived value of an
+ * answer (its Server-Timing, content type, Retry-After, the headers a caller reads) passes through, so that a server
+ * or proxy that echoes the token in a header cannot put it into an error, a log line or a span. Headers holding no
+ * secret are returned as they are.
+ *
+ * @internal
+ * @since 0.1.0
+ * @category combinators
+ */
+export const redactHeaders = <H extends Readonly<Record<string, string>>>(
+  headers: H,
+  secrets: ReadonlyArray<Secret>
+): H => {
+  let redacted: Record<string, string> | undefined
+  for (const name in headers) {
+    const value = headers[name]!
+    if (!mayHoldSecret(value, secrets)) continue
+    redacted ??= { ...headers }
+    redacted[name] = redactText(value, secrets)
+  }
+  return (redacted ?? headers) as H
+}
+
+/**
  * Prints a URL without secrets: no user name or password, no fragment, and the values of secret-looking query
  * parameters (`token`, `api_key`, `signature`, `password`, …) and of any given secret replaced by `REDACTED`.
  * Text that does not parse as a URL is returned through `redactText`.
@@ -127,6 +151,17 @@ const secretValues = (secrets: ReadonlyArray<Secret>): ReadonlyArray<string> => 
   }
   // Longest first, so a secret that contains another is removed whole.
   return [...values].sort((left, right) => right.length - left.length)
+}
+
+// A cheap test before the full redaction: most header values hold no secret and no credential.
+const mayHoldSecret = (value: string, secrets: ReadonlyArray<Secret>): boolean => {
+  if (/bearer/i.test(value)) return true
+  for (const secret of secrets) {
+    const text = Redacted.isRedacted(secret) ? Redacted.value(secret) : secret
+    if (text.length > 0 && value.includes(text)) return true
+  }
+  // A percent-encoded secret only ever appears with a `%`.
+  return value.includes("%") && secrets.length > 0
 }
 
 const isSecretValue = (value: string, secrets: ReadonlyArray<string>): boolean =>

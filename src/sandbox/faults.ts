@@ -1,6 +1,7 @@
 /**
  * Fault knobs for tests and demos: added latency, 429s with `Retry-After`, 5xx envelopes, dropped
- * connections, and HTML error pages as a proxy in front of the platform would send them.
+ * connections, HTML error pages as a proxy in front of the platform would send them, and the worst case for
+ * at-least-once delivery: a request that is carried out and whose answer is then lost.
  *
  * Each knob has a `rate` (the share of requests it hits, 0..1) and an optional `times` (it stops after that
  * many hits), so `{ rate: 1, times: 2 }` means "the next two requests", which is what retry tests want.
@@ -45,6 +46,11 @@ export interface FaultOptions {
   readonly serverError?: FaultRate & { readonly status?: number }
   /** Close the connection without answering (in process: a transport error). */
   readonly dropConnection?: FaultRate
+  /**
+   * Carry the request out (a write is applied, a stream advanced), then close the connection instead of
+   * answering: the client sees a transport error for a call that took effect.
+   */
+  readonly applyThenDrop?: FaultRate
   /** Answer an HTML error page as a proxy would (default status 502), without a Re:infer envelope. */
   readonly proxyError?: FaultRate & { readonly status?: number }
   /**
@@ -68,6 +74,7 @@ export interface FaultOptions {
 export type FaultOutcome =
   | { readonly _tag: "Pass" }
   | { readonly _tag: "DropConnection" }
+  | { readonly _tag: "ApplyThenDrop" }
   | { readonly _tag: "ProxyError"; readonly status: number }
   | { readonly _tag: "RateLimit"; readonly retryAfterSeconds: number }
   | { readonly _tag: "ServerError"; readonly status: number }
@@ -84,6 +91,14 @@ export interface FaultDecision {
 }
 
 /**
+ * The name of one knob that answers instead of the platform (every knob but `latency`).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type FaultKnob = "dropConnection" | "applyThenDrop" | "proxyError" | "rateLimit" | "serverError"
+
+/**
  * The faults of a running sandbox, changeable at any time.
  *
  * @category models
@@ -96,6 +111,8 @@ export interface FaultController {
   readonly clear: () => void
   /** The knobs in force. */
   readonly current: () => FaultOptions
+  /** How many requests each knob has hit since the knobs were last set or cleared. */
+  readonly hits: () => Readonly<Record<FaultKnob, number>>
   /** Decides the fate of one request; `operationId` is undefined for unknown routes. */
   readonly decide: (operationId: string | undefined) => FaultDecision
 }
@@ -127,9 +144,9 @@ const PROXY_REASONS: Readonly<Record<number, string>> = {
 export const makeFaultController = (initial: FaultOptions = {}): FaultController => {
   let options = initial
   let random = seededRandom(initial.seed ?? 1)
-  let hits = new Map<string, number>()
+  let hits = new Map<FaultKnob, number>()
 
-  const fires = (name: string, knob: FaultRate | undefined): boolean => {
+  const fires = (name: FaultKnob, knob: FaultRate | undefined): boolean => {
     if (knob === undefined) return false
     const rate = knob.rate ?? 1
     const count = hits.get(name) ?? 0
@@ -151,6 +168,13 @@ export const makeFaultController = (initial: FaultOptions = {}): FaultController
       hits = new Map()
     },
     current: () => options,
+    hits: () => ({
+      dropConnection: hits.get("dropConnection") ?? 0,
+      applyThenDrop: hits.get("applyThenDrop") ?? 0,
+      proxyError: hits.get("proxyError") ?? 0,
+      rateLimit: hits.get("rateLimit") ?? 0,
+      serverError: hits.get("serverError") ?? 0
+    }),
     decide: (operationId) => {
       const applies = options.operations === undefined ||
         (operationId !== undefined && options.operations.includes(operationId))
@@ -158,6 +182,8 @@ export const makeFaultController = (initial: FaultOptions = {}): FaultController
       const latency = options.latency === undefined ? Duration.zero : Duration.fromInputUnsafe(options.latency)
       const outcome: FaultOutcome = fires("dropConnection", options.dropConnection)
         ? { _tag: "DropConnection" }
+        : fires("applyThenDrop", options.applyThenDrop)
+        ? { _tag: "ApplyThenDrop" }
         : fires("proxyError", options.proxyError)
         ? { _tag: "ProxyError", status: options.proxyError?.status ?? 502 }
         : fires("rateLimit", options.rateLimit)

@@ -12,6 +12,7 @@
  * @since 0.1.0
  */
 import { Cause, Clock, Duration, Effect, Schema, SchemaAST } from "effect"
+import { MAX_DEPTH } from "../internal/fast-codec.ts"
 import { type FaultController, proxyErrorPage } from "./faults.ts"
 import { badRequest, SandboxFailure } from "./failure.ts"
 import { makeRouter, type RoutableOperation } from "./router.ts"
@@ -192,6 +193,7 @@ export const makeRequestHandler = (options: HandlerOptions): (request: SandboxRe
         case "ServerError":
           return yield* envelope(decision.outcome.status, `${decision.outcome.status} Internal Server Error (sandbox fault)`)
         case "Pass":
+        case "ApplyThenDrop":
           break
       }
 
@@ -242,6 +244,8 @@ export const makeRequestHandler = (options: HandlerOptions): (request: SandboxRe
           )
         )
       }))
+      // The request was carried out (or refused); only the answer is lost.
+      if (decision.outcome._tag === "ApplyThenDrop") return { _tag: "DropConnection" } as const
       if (outcome._tag === "Success") return yield* timed(200, outcome.value)
       const failure = outcome.cause.reasons.find(Cause.isFailReason)
       if (failure !== undefined) return yield* envelope(failure.error.status, failure.error.message)
@@ -326,10 +330,31 @@ const decodeBody = (schema: Schema.Codec<unknown, unknown>, raw: Uint8Array | st
     } catch (error) {
       return yield* Effect.fail(badRequest(`Invalid request body: not JSON (${error instanceof Error ? error.message : String(error)})`))
     }
+    if (depthOf(json) > MAX_BODY_DEPTH) {
+      return yield* Effect.fail(badRequest(`Invalid request body: nests deeper than ${MAX_BODY_DEPTH} levels`))
+    }
     return yield* Schema.decodeUnknownEffect(schema)(json, { onExcessProperty: "error" }).pipe(
       Effect.mapError((error) => badRequest(`Invalid request body: ${flattenIssue(error.message)}`))
     )
   })
+
+// The deepest request body the sandbox takes is the client's own limit: anything deeper is refused with a 400
+// before any code walks it recursively (a schema, the store's comparison of comments).
+const MAX_BODY_DEPTH = MAX_DEPTH
+
+// Iterative, so that measuring a runaway structure cannot itself overflow the stack.
+const depthOf = (json: unknown): number => {
+  let deepest = 0
+  const pending: Array<readonly [unknown, number]> = [[json, 0]]
+  while (pending.length > 0) {
+    const [value, depth] = pending.pop()!
+    if (typeof value !== "object" || value === null) continue
+    if (depth + 1 > deepest) deepest = depth + 1
+    if (deepest > MAX_BODY_DEPTH) return deepest
+    for (const item of Array.isArray(value) ? value : Object.values(value)) pending.push([item, depth + 1])
+  }
+  return deepest
+}
 
 /** Multipart bodies are parsed by the platform's own `Request.formData()`; file parts become `File` (a `Blob`). */
 const decodeMultipart = (

@@ -30,7 +30,7 @@ import {
 import { routes } from "./routes.ts"
 import { makeStore, type SandboxStore, type StoreOptions } from "./store.ts"
 
-export type { FaultController, FaultDecision, FaultOptions, FaultOutcome, FaultRate } from "./faults.ts"
+export type { FaultController, FaultDecision, FaultKnob, FaultOptions, FaultOutcome, FaultRate } from "./faults.ts"
 export type { RouteContext, RouteImplementation, RouteTable, SandboxRequest, SandboxResponse } from "./handler.ts"
 export { NOT_IMPLEMENTED_STATUS } from "./handler.ts"
 export type * from "./models.ts"

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Schema } from "effect"
+import { Arbitrary, Effect, Schema } from "effect"
 import { readFile } from "node:fs/promises"
 import { join } from "node:path"
 import * as AdditionalProperties from "./fixtures/additional-properties.expected/schemas/index.ts"
@@ -217,6 +217,16 @@ describe("patternProperties", () => {
       "filters under either prefix"
     )
   })
+
+  it("refuses NaN and ±Infinity in a request, which JSON would send as null", async () => {
+    const text = await output("pattern-properties", "schemas/comments.ts")
+    assert.include(text, `Schema.Record(Schema.TemplateLiteral(["number:", Schema.String]), Schema.Finite)`)
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      rejects(strict(PatternProperties.NewUserProperties, { "number:age": bad }), `${bad} under number:`)
+    }
+    // What the API sends is decoded as sent: JSON cannot carry NaN, so a response never holds one.
+    assert.include(text, `Schema.Record(Schema.TemplateLiteral(["number:", Schema.String]), Schema.Number)`)
+  })
 })
 
 describe("additionalProperties", () => {
@@ -250,7 +260,7 @@ describe("limits", () => {
     assert.include(text, "path: Schema.optionalKey(Schema.String.check(Schema.isPattern(/^[a-z/]+$/)))")
     const tags = "Schema.Array(Schema.String).check(Schema.isMinLength(1), Schema.isMaxLength(3), Schema.isUnique())"
     assert.include(text, tags)
-    assert.include(text, "Schema.Number.check(Schema.isGreaterThan(0), Schema.isLessThan(1))")
+    assert.include(text, "Schema.Finite.check(Schema.isGreaterThan(0), Schema.isLessThan(1))")
     assert.include(text, "Schema.isMinProperties(1), Schema.isMaxProperties(2)")
   })
 
@@ -281,7 +291,8 @@ describe("limits", () => {
 describe("binary", () => {
   it("types multipart file fields as Blob and binary responses by content type", async () => {
     const attachments = await output("binary", "schemas/attachments.ts")
-    assert.include(attachments, `file: Schema.instanceOf(Blob, { identifier: "Blob" })`)
+    assert.include(attachments, "file: FileUpload")
+    assert.include(await output("binary", "schemas/codecs.ts"), "export const FileUpload = Schema.instanceOf(Blob, {")
     assert.include(await output("binary", "client-shape.ts"), "readonly output: Uint8Array")
     assert.deepStrictEqual(binaryOperations.getAttachment.responseContentTypes, ["application/octet-stream"])
     assert.strictEqual(binaryOperations.getAttachment.response, undefined)
@@ -294,6 +305,16 @@ describe("binary", () => {
     accepts(strict(Binary.UploadAttachmentRequest, { file: new Blob(["bytes"]), filename: "a.txt" }), "a Blob")
     rejects(strict(Binary.UploadAttachmentRequest, { file: "bytes" }), "a string")
   })
+
+  it.effect("derives arbitraries for an upload request, generating small files", () =>
+    Effect.gen(function*() {
+      const samples = yield* Arbitrary.sampleEffect(Arbitrary.schema(Binary.UploadAttachmentRequest), { count: 5, seed: 7 })
+      assert.strictEqual(samples.length, 5)
+      for (const sample of samples) {
+        assert.instanceOf(sample.file, Blob)
+        accepts(strict(Binary.UploadAttachmentRequest, sample), "a generated upload")
+      }
+    }))
 })
 
 describe("operations", () => {

@@ -2,7 +2,8 @@
  * Captures every Effect log line as text, so a test can scan them all (for example for a leaked token).
  *
  * Each log event becomes one logfmt line (`Logger.formatLogFmt`): level, every message part, the pretty
- * cause, log spans and annotations. The layer replaces the current loggers (nothing reaches the console)
+ * cause, log spans and annotations; and one JSON line (`Logger.formatJson`), what a structured log pipeline
+ * would ship. The layer replaces the current loggers (nothing reaches the console)
  * unless `keepExisting` is set, and lowers the minimum log level to `All` so debug and trace lines are
  * captured too.
  *
@@ -33,6 +34,8 @@ export interface LogEntry {
   readonly cause: string | undefined
   /** The whole event as one logfmt line. */
   readonly line: string
+  /** The whole event as one JSON line. */
+  readonly json: string
 }
 
 /**
@@ -42,12 +45,14 @@ export interface LogEntry {
  * @since 0.1.0
  */
 export interface LogCapture {
-  /** Every captured line, in order (a live view). */
+  /** Every captured logfmt line, in order (a live view). */
   readonly lines: ReadonlyArray<string>
+  /** Every captured JSON line, in order (a live view). */
+  readonly jsonLines: ReadonlyArray<string>
   /** Every captured event, in order (a live view). */
   readonly entries: ReadonlyArray<LogEntry>
   readonly layer: Layer.Layer<never>
-  /** The captured lines that contain `needle`. */
+  /** The captured lines, logfmt and JSON, that contain `needle`. */
   readonly linesContaining: (needle: string) => ReadonlyArray<string>
   /** Forgets everything captured so far. */
   readonly clear: () => void
@@ -75,15 +80,19 @@ export interface Options {
 export const make = (options: Options = {}): LogCapture => {
   const entries: Array<LogEntry> = []
   const lines: Array<string> = []
+  const jsonLines: Array<string> = []
   const logger = Logger.make<unknown, void>((event) => {
     const line = Logger.formatLogFmt.log(event)
+    const json = Logger.formatJson.log(event)
     entries.push({
       level: event.logLevel,
       message: Array.isArray(event.message) ? event.message : [event.message],
       cause: event.cause.reasons.length > 0 ? Cause.pretty(event.cause) : undefined,
-      line
+      line,
+      json
     })
     lines.push(line)
+    jsonLines.push(json)
   })
   const layer = Layer.merge(
     Logger.layer([logger], { mergeWithExisting: options.keepExisting ?? false }),
@@ -91,12 +100,14 @@ export const make = (options: Options = {}): LogCapture => {
   )
   return {
     lines,
+    jsonLines,
     entries,
     layer,
-    linesContaining: (needle) => lines.filter((line) => line.includes(needle)),
+    linesContaining: (needle) => [...lines, ...jsonLines].filter((line) => line.includes(needle)),
     clear: () => {
       entries.length = 0
       lines.length = 0
+      jsonLines.length = 0
     }
   }
 }
