@@ -3,10 +3,12 @@
  * as the schema would, for the values it can vouch for. Anything else goes to the schema itself.
  *
  * - `responseDecoder`: a payload as `JSON.parse` returned it. Response objects keep unknown fields (`openStruct`),
- *   so the payload becomes its own decoding once the response-field codecs have run on it: the decoder checks the
- *   whole payload without touching it, then, if it holds, turns `null` in optional fields into absent keys and
- *   absent collections into empty ones, in place (the payload is the client's own fresh copy). The two passes keep a
- *   union member that fails half way from changing what the next member sees.
+ *   so the payload becomes its own decoding once the response-field codecs have run on it: in one walk, the decoder
+ *   checks the payload and turns `null` in optional fields into absent keys and absent collections into empty ones,
+ *   in place (the payload is the client's own fresh copy). A union checks its members without touching the value,
+ *   then decodes the member that holds, so a member that fails half way cannot change what the next one sees. When
+ *   the walk fails part way, what it changed is what decoding would have changed: the schema, run next, decides
+ *   the same way on the changed payload.
  * - `requestEncoder`: an input as the caller wrote it. It reads every field once and builds a fresh plain copy of
  *   what will be sent: unknown keys (`onExcessProperty: "error"`), numbers that JSON cannot carry (`NaN`, `±Infinity`)
  *   and nesting deeper than `MAX_DEPTH` are refused; timestamps are written in their canonical form
@@ -84,11 +86,7 @@ export const responseDecoder = (ast: SchemaAST.AST): ResponseDecoder | undefined
   if (cached !== undefined) return cached ?? undefined
   const compiled = attempt(() => {
     const node = compileResponse(ast, new Map())
-    return (payload: unknown) => {
-      if (!node.check(payload)) return false
-      node.apply?.(payload)
-      return true
-    }
+    return node.decode
   })
   responseCache.set(ast, compiled ?? null)
   return compiled
@@ -181,10 +179,14 @@ const wrappedSchema = (ast: SchemaAST.AST): SchemaAST.AST => {
 // Responses: check, then apply
 // ---------------------------------------------------------------------------------------------------------------
 
-/** A compiled response node: a pure check, and the in-place decoding to run once the check holds (if any). */
+/**
+ * A compiled response node: a pure check; the in-place decoding to run once the check holds (if there is any); and
+ * both in one walk (`decode`), what the top of a payload and every node outside a union run.
+ */
 interface ResponseNode {
   readonly check: (value: unknown) => boolean
   readonly apply: ((value: unknown) => void) | undefined
+  readonly decode: (value: unknown) => boolean
 }
 
 function compileResponse(ast: SchemaAST.AST, seen: Map<SchemaAST.AST, ResponseNode>): ResponseNode {
@@ -194,15 +196,20 @@ function compileResponse(ast: SchemaAST.AST, seen: Map<SchemaAST.AST, ResponseNo
   // A recursive schema meets itself again through Suspend: hand out a forwarder until the node exists. Its apply
   // is assumed present, since whether the cycle decodes anything is not known yet.
   let compiled: ResponseNode | undefined
-  seen.set(ast, { check: (value) => compiled!.check(value), apply: (value) => compiled!.apply?.(value) })
+  seen.set(ast, {
+    check: (value) => compiled!.check(value),
+    apply: (value) => compiled!.apply?.(value),
+    decode: (value) => compiled!.decode(value)
+  })
   const node = compileResponseType(ast, seen)
-  compiled = { check: withChecks(ast, node.check), apply: node.apply }
+  // Refinements hold of the decoded value, as the parser checks them after the value's parts are decoded.
+  compiled = { check: withChecks(ast, node.check), apply: node.apply, decode: withChecks(ast, node.decode) }
   seen.set(ast, compiled)
   return compiled
 }
 
 function compileResponseType(ast: SchemaAST.AST, seen: Map<SchemaAST.AST, ResponseNode>): ResponseNode {
-  const leaf = (check: (value: unknown) => boolean): ResponseNode => ({ check, apply: undefined })
+  const leaf = (check: (value: unknown) => boolean): ResponseNode => ({ check, apply: undefined, decode: check })
   switch (ast._tag) {
     case "String":
       return leaf((value) => typeof value === "string")
@@ -225,7 +232,11 @@ function compileResponseType(ast: SchemaAST.AST, seen: Map<SchemaAST.AST, Respon
     case "Suspend": {
       let inner: ResponseNode | undefined
       const resolve = () => (inner ??= compileResponse(ast.thunk(), seen))
-      return { check: (value) => resolve().check(value), apply: (value) => resolve().apply?.(value) }
+      return {
+        check: (value) => resolve().check(value),
+        apply: (value) => resolve().apply?.(value),
+        decode: (value) => resolve().decode(value)
+      }
     }
     case "Union":
       return compileResponseUnion(ast, seen)
@@ -253,9 +264,18 @@ function compileResponseUnion(ast: SchemaAST.Union, seen: Map<SchemaAST.AST, Res
     return found
   }
   const decodes = members.some((member) => member.apply !== undefined)
+  const check = (value: unknown) => memberOf(value) !== undefined
   return {
-    check: (value) => memberOf(value) !== undefined,
-    apply: decodes ? (value) => memberOf(value)?.apply?.(value) : undefined
+    check,
+    apply: decodes ? (value) => memberOf(value)?.apply?.(value) : undefined,
+    decode: decodes
+      ? (value) => {
+        const member = memberOf(value)
+        if (member === undefined) return false
+        member.apply?.(value)
+        return true
+      }
+      : check
   }
 }
 
@@ -267,19 +287,23 @@ function compileResponseArrays(ast: SchemaAST.Arrays, seen: Map<SchemaAST.AST, R
   }))
   const rest = ast.rest.length === 1 ? compileResponse(ast.rest[0]!, seen) : undefined
   const decodes = elements.some((element) => element.node.apply !== undefined) || rest?.apply !== undefined
+  // One walk for both: `decode` runs each item's decode where `check` runs its check.
+  const walk = (item: (node: ResponseNode, value: unknown) => boolean) => (value: unknown): boolean => {
+    if (!Array.isArray(value)) return false
+    for (let i = 0; i < elements.length; i++) {
+      const element = elements[i]!
+      if (i >= value.length) {
+        if (!element.optional) return false
+      } else if (!item(element.node, value[i])) return false
+    }
+    if (rest === undefined) return value.length <= elements.length
+    for (let i = elements.length; i < value.length; i++) if (!item(rest, value[i])) return false
+    return true
+  }
+  const check = walk((node, value) => node.check(value))
   return {
-    check: (value) => {
-      if (!Array.isArray(value)) return false
-      for (let i = 0; i < elements.length; i++) {
-        const element = elements[i]!
-        if (i >= value.length) {
-          if (!element.optional) return false
-        } else if (!element.node.check(value[i])) return false
-      }
-      if (rest === undefined) return value.length <= elements.length
-      for (let i = elements.length; i < value.length; i++) if (!rest.check(value[i])) return false
-      return true
-    },
+    check,
+    decode: decodes ? walk((node, value) => node.decode(value)) : check,
     apply: decodes
       ? (value) => {
         const items = value as Array<unknown>
@@ -319,45 +343,88 @@ function compileResponseObjects(ast: SchemaAST.Objects, seen: Map<SchemaAST.AST,
   }))
   const declared = new Set(fields.map((field) => field.name))
   const decoding = fields.filter((field) => field.decoding !== undefined || field.node.apply !== undefined)
+  const indexDecodes = indexes.some((index) => index.node.apply !== undefined)
+  // Runs `item` on every value an index signature other than the catch-all covers, until one fails.
+  const eachIndexValue = (record: Record<string, unknown>, item: (node: ResponseNode, value: unknown) => boolean) => {
+    for (const key of Object.keys(record)) {
+      if (declared.has(key)) continue
+      for (let i = 0; i < indexes.length; i++) {
+        const index = indexes[i]!
+        if (index.matches(key) && !item(index.node, record[key])) return false
+      }
+    }
+    return true
+  }
+  const check = (value: unknown): boolean => {
+    if (!isRecord(value)) return false
+    for (let i = 0; i < fields.length; i++) {
+      const field = fields[i]!
+      const item = value[field.name]
+      if (item === undefined && !Object.hasOwn(value, field.name)) {
+        if (!field.optional) return false
+      } else if (item === null && field.decoding !== undefined) {
+        if (field.decoding.whenNull === "fail" && !field.node.check(null)) return false
+      } else if (!field.node.check(item)) return false
+    }
+    // A response's catch-all accepts every JSON value, so only the other index signatures are checked.
+    return indexes.length === 0 || eachIndexValue(value, (node, item) => node.check(item))
+  }
+  // What a field's codec makes of an absent key or a `null`: the value to store, `ABSENT` (delete the key), or
+  // `KEEP` (the value decodes as it is).
+  const replacement = (codec: FieldDecoding, item: undefined | null): unknown =>
+    item === null && codec.whenNull === "fail"
+      ? KEEP
+      : "whenAbsent" in codec
+      ? (codec.empty === "array" ? [] : {})
+      : item === null
+      ? ABSENT
+      : KEEP
+  const put = (record: Record<string, unknown>, name: string, value: unknown) => {
+    if (value === ABSENT) delete record[name]
+    else if (value !== KEEP) record[name] = value
+  }
+  if (decoding.length === 0 && !indexDecodes) return { check, apply: undefined, decode: check }
   return {
-    check: (value) => {
-      if (!isRecord(value)) return false
-      for (let i = 0; i < fields.length; i++) {
-        const field = fields[i]!
-        const item = value[field.name]
-        if (item === undefined && !Object.hasOwn(value, field.name)) {
-          if (!field.optional) return false
-        } else if (item === null && field.decoding !== undefined) {
-          if (field.decoding.whenNull === "fail" && !field.node.check(null)) return false
-        } else if (!field.node.check(item)) return false
-      }
-      // A response's catch-all accepts every JSON value, so only the other index signatures are checked.
-      if (indexes.length === 0) return true
-      for (const key of Object.keys(value)) {
-        if (declared.has(key)) continue
-        for (let i = 0; i < indexes.length; i++) {
-          const index = indexes[i]!
-          if (index.matches(key) && !index.node.check(value[key])) return false
-        }
-      }
-      return true
-    },
-    apply: decoding.length === 0 ? undefined : (value) => {
+    check,
+    apply: (value) => {
       const record = value as Record<string, unknown>
       for (let i = 0; i < decoding.length; i++) {
         const field = decoding[i]!
         const item = record[field.name]
-        const codec = field.decoding
-        if (codec !== undefined && (item === undefined || item === null)) {
-          if ("whenAbsent" in codec) record[field.name] = codec.empty === "array" ? [] : {}
-          else delete record[field.name]
+        if (field.decoding !== undefined && (item === undefined || item === null)) {
+          put(record, field.name, replacement(field.decoding, item))
         } else if (item !== undefined) {
           field.node.apply?.(item)
         }
       }
+      if (indexDecodes) {
+        eachIndexValue(record, (node, item) => {
+          node.apply?.(item)
+          return true
+        })
+      }
+    },
+    decode: (value) => {
+      if (!isRecord(value)) return false
+      for (let i = 0; i < fields.length; i++) {
+        const field = fields[i]!
+        const item = value[field.name]
+        const codec = field.decoding
+        if (item === undefined && !Object.hasOwn(value, field.name)) {
+          if (!field.optional) return false
+          if (codec !== undefined) put(value, field.name, replacement(codec, undefined))
+        } else if (item === null && codec !== undefined) {
+          if (codec.whenNull === "fail" && !field.node.check(null)) return false
+          put(value, field.name, replacement(codec, null))
+        } else if (!field.node.decode(item)) return false
+      }
+      return indexes.length === 0 || eachIndexValue(value, (node, item) => node.decode(item))
     }
   }
 }
+
+const ABSENT = Symbol("ABSENT")
+const KEEP = Symbol("KEEP")
 
 // ---------------------------------------------------------------------------------------------------------------
 // Requests: encode into a copy

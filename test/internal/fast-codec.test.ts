@@ -45,6 +45,28 @@ const decoding = (decode: (payload: unknown) => boolean): Compiled => (value) =>
   return decode(copy) ? copy : NOT_VOUCHED
 }
 
+// When the decoder gives up part way, it may have decoded some fields in place; the client then runs the schema on
+// that payload, which must decide as it would have on the payload as received.
+const partialDecodingIsHarmless = (
+  decode: (payload: unknown) => boolean,
+  run: (value: unknown) => Exit.Exit<unknown, unknown>,
+  value: unknown
+): string | undefined => {
+  const copy = JSON.parse(JSON.stringify(value)) as unknown
+  if (decode(copy)) return undefined
+  const original = run(value)
+  const after = run(copy)
+  if (Exit.isSuccess(original) !== Exit.isSuccess(after)) {
+    return `a failed decode changed the schema's verdict on ${JSON.stringify(value)}`
+  }
+  if (Exit.isSuccess(original) && Exit.isSuccess(after)) {
+    if (JSON.stringify(canonical(original.value)) !== JSON.stringify(canonical(after.value))) {
+      return `a failed decode changed what the schema gives for ${JSON.stringify(value)}`
+    }
+  }
+  return undefined
+}
+
 // Compares a compiled function with the schema on one value; returns a description of the disagreement, if any.
 const disagreement = (
   compiled: Compiled,
@@ -107,7 +129,7 @@ describe("FastCodec", () => {
         let corrupted = 0
         for (const variant of corruptions(payload)) {
           if (++corrupted > 120) break
-          const problem = disagreement(guard, run, variant)
+          const problem = disagreement(guard, run, variant) ?? partialDecodingIsHarmless(decoder, run, variant)
           assert.isUndefined(problem, `${operation.operationId}: ${problem}`)
         }
       }
