@@ -15,7 +15,7 @@ import { Effect, Queue, Result, Schema, Stream } from "effect"
 import type { OperationTypes } from "../generated/client-shape.ts"
 import { type OperationDefinition, operations } from "../generated/operations.ts"
 import { type CallOptions, ReinferClient, type ReinferClientShape } from "./client.ts"
-import { formatPath, type ReinferError, summarizeSchemaError } from "./errors.ts"
+import { formatPath, type ReinferCallError, summarizeSchemaError } from "./errors.ts"
 import { invalidInput } from "./request.ts"
 import { NOT_VOUCHED, requestEncoder } from "./internal/fast-codec.ts"
 import { snapshotInput } from "./internal/input-snapshot.ts"
@@ -96,7 +96,7 @@ export interface BulkSyncFailure {
    * Why: the server's `ReinferApiError` for that item alone, or a `ReinferRequestError` (nothing sent) when it
    * failed local validation or repeated an earlier id.
    */
-  readonly error: ReinferError
+  readonly error: ReinferCallError
 }
 
 /**
@@ -244,7 +244,7 @@ export type BulkSyncEvent =
  */
 export const syncCommentsBulk = <E = never, R = never>(
   options: SyncCommentsBulkOptions<E, R>
-): Effect.Effect<BulkSyncResult, E | ReinferError, R | ReinferClient> =>
+): Effect.Effect<BulkSyncResult, E | ReinferCallError, R | ReinferClient> =>
   Effect.flatMap(ReinferClient, (client) =>
     run(client, {
       operationId: "syncComments",
@@ -280,7 +280,7 @@ export const syncCommentsBulk = <E = never, R = never>(
  */
 export const syncRawEmailsBulk = <E = never, R = never>(
   options: SyncRawEmailsBulkOptions<E, R>
-): Effect.Effect<BulkSyncResult, E | ReinferError, R | ReinferClient> =>
+): Effect.Effect<BulkSyncResult, E | ReinferCallError, R | ReinferClient> =>
   Effect.flatMap(ReinferClient, (client) =>
     run(client, {
       operationId: "syncRawEmails",
@@ -323,7 +323,7 @@ export const syncRawEmailsBulk = <E = never, R = never>(
  */
 export const syncCommentsBulkStream = <E = never, R = never>(
   options: Omit<SyncCommentsBulkOptions<E, R>, "onProgress">
-): Stream.Stream<BulkSyncEvent, E | ReinferError, R | ReinferClient> =>
+): Stream.Stream<BulkSyncEvent, E | ReinferCallError, R | ReinferClient> =>
   asEvents((onProgress) => syncCommentsBulk({ ...options, onProgress }))
 
 /**
@@ -345,7 +345,7 @@ export const syncCommentsBulkStream = <E = never, R = never>(
  */
 export const syncRawEmailsBulkStream = <E = never, R = never>(
   options: Omit<SyncRawEmailsBulkOptions<E, R>, "onProgress">
-): Stream.Stream<BulkSyncEvent, E | ReinferError, R | ReinferClient> =>
+): Stream.Stream<BulkSyncEvent, E | ReinferCallError, R | ReinferClient> =>
   asEvents((onProgress) => syncRawEmailsBulk({ ...options, onProgress }))
 
 // ---------------------------------------------------------------------------------------------------------
@@ -375,7 +375,7 @@ const run = <A, E, R>(
   bulk: BulkOperation<A>,
   options: BulkSyncOptions,
   input: BulkInput<A, E, R>
-): Effect.Effect<BulkSyncResult, E | ReinferError, R> =>
+): Effect.Effect<BulkSyncResult, E | ReinferCallError, R> =>
   Effect.gen(function*() {
     const operation = operations[bulk.operationId] as OperationDefinition
     const requestError = (field: string, issue: string, cause?: unknown) =>
@@ -484,7 +484,7 @@ const run = <A, E, R>(
       )
 
     // Sends a batch; a rejection about its content splits it in two until each rejected item is alone.
-    const sync = (part: ReadonlyArray<Indexed<A>>): Effect.Effect<void, ReinferError> =>
+    const sync = (part: ReadonlyArray<Indexed<A>>): Effect.Effect<void, ReinferCallError> =>
       send(part).pipe(
         Effect.matchEffect({
           onSuccess: (response) => {
@@ -535,7 +535,7 @@ const toStream = <A, E, R>(input: BulkInput<A, E, R>): Stream.Stream<A, E, R> =>
   return Stream.fromIterable(input)
 }
 
-const isAboutContent = (error: ReinferError): boolean => {
+const isAboutContent = (error: ReinferCallError): boolean => {
   switch (error._tag) {
     case "ReinferApiError":
       return error.status >= 400 && error.status < 500 && !NOT_ABOUT_CONTENT.has(error.status)

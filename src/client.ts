@@ -14,28 +14,26 @@ import { type OperationDefinition, type OperationId, operations } from "../gener
 import { optionsFromEnvironment, type ReinferOptions, type ResolvedOptions, resolveOptions } from "./config.ts"
 import { decodeEnvelope } from "./envelope.ts"
 import {
-  classifyTransportError,
-  describeTransportError,
   ReinferApiError,
   type ReinferConfigError,
   ReinferDecodeError,
-  type ReinferError,
+  type ReinferCallError,
   ReinferRequestError,
   ReinferTransportError,
   ReinferUnexpectedResponse,
-  safeCause,
   summarizeSchemaError
 } from "./errors.ts"
 import { responseDecoder } from "./internal/fast-codec.ts"
 import { redactHeaders, redactText } from "./internal/redact.ts"
+import { classifyTransportError, describeTransportError, safeCause } from "./internal/transport-failure.ts"
 import { invalidInput, type PreparedRequest, prepareRequest } from "./request.ts"
 import {
   deleteNotFoundIsSuccess,
-  makeSchedule,
   mergeRetryOptions,
   parseRetryAfter,
   resolveRetryOptions,
-  type RetryOptions
+  type RetryOptions,
+  scheduleOf
 } from "./retry.ts"
 import * as ServerTiming from "./server-timing.ts"
 import { attemptAttributes, attemptSpanName, callSpanName, recordFailure, recordResponse } from "./tracing.ts"
@@ -71,6 +69,8 @@ export interface CallOptions {
 export interface ReinferResponse<A> {
   /** The decoded success payload, as the plain method returns it. */
   readonly data: A
+  /** The request URL of the last attempt, secrets removed. */
+  readonly url: string
   /** The HTTP status of the last attempt. */
   readonly status: number
   /** The response headers of the last attempt (lower-case names). */
@@ -99,7 +99,7 @@ export type MethodArguments<Input> = {} extends Input ? [input?: Input, options?
 export type ReinferMethods = {
   readonly [K in keyof OperationTypes]: (
     ...args: MethodArguments<OperationTypes[K]["input"]>
-  ) => Effect.Effect<OperationTypes[K]["output"], ReinferError>
+  ) => Effect.Effect<OperationTypes[K]["output"], ReinferCallError>
 }
 
 /**
@@ -111,7 +111,7 @@ export type ReinferMethods = {
 export type ReinferMethodsWithResponse = {
   readonly [K in keyof OperationTypes]: (
     ...args: MethodArguments<OperationTypes[K]["input"]>
-  ) => Effect.Effect<ReinferResponse<OperationTypes[K]["output"]>, ReinferError>
+  ) => Effect.Effect<ReinferResponse<OperationTypes[K]["output"]>, ReinferCallError>
 }
 
 /**
@@ -145,7 +145,7 @@ export type RawOutput<A> = A extends Uint8Array | string | void ? A : RawPayload
 export type ReinferMethodsRaw = {
   readonly [K in keyof OperationTypes]: (
     ...args: MethodArguments<OperationTypes[K]["input"]>
-  ) => Effect.Effect<ReinferResponse<RawOutput<OperationTypes[K]["output"]>>, ReinferError>
+  ) => Effect.Effect<ReinferResponse<RawOutput<OperationTypes[K]["output"]>>, ReinferCallError>
 }
 
 /**
@@ -169,23 +169,19 @@ export interface ReinferClientShape extends ReinferMethods {
     operationId: K,
     input: OperationTypes[K]["input"],
     options?: CallOptions
-  ) => Effect.Effect<ReinferResponse<OperationTypes[K]["output"]>, ReinferError>
+  ) => Effect.Effect<ReinferResponse<OperationTypes[K]["output"]>, ReinferCallError>
   /** The endpoint every route is appended to. */
   readonly endpoint: URL
 }
 
-/**
- * Builds the client's methods from resolved options over the `HttpClient` in context.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const make = (
+// Exposed as `ReinferClient.make`.
+const make = (
   options: ReinferOptions
 ): Effect.Effect<ReinferClientShape, ReinferConfigError, HttpClient.HttpClient> =>
   Effect.gen(function*() {
     const resolved = yield* resolveOptions(options)
-    const http = yield* HttpClient.HttpClient
+    const provided = yield* HttpClient.HttpClient
+    const http = resolved.transformClient === undefined ? provided : resolved.transformClient(provided)
     const execute = makeExecute(resolved, http)
     const methods: Record<string, unknown> = {}
     const withResponse: Record<string, unknown> = {}
@@ -219,7 +215,7 @@ export const make = (
  * import { ReinferClient } from "effect-reinfer"
  *
  * const program = Effect.flatMap(ReinferClient, (client) => client.listSources())
- * Effect.runPromise(program.pipe(Effect.provide(ReinferClient.Default)))
+ * Effect.runPromise(program.pipe(Effect.provide(ReinferClient.layerConfigFetch)))
  * ```
  *
  * @since 0.1.0
@@ -227,8 +223,44 @@ export const make = (
  */
 export class ReinferClient extends Context.Service<ReinferClient, ReinferClientShape>()("effect-reinfer/ReinferClient") {
   /**
+   * Builds the client from options over the `HttpClient` in context, for code that wants the service value rather
+   * than a layer. Invalid options fail with a `ReinferConfigError` naming the setting.
+   *
+   * **Example**
+   *
+   * ```ts
+   * import { Effect } from "effect"
+   * import { FetchHttpClient } from "effect/http"
+   * import { ReinferClient } from "effect-reinfer"
+   *
+   * const sources = Effect.gen(function*() {
+   *   const client = yield* ReinferClient.make({ endpoint: "https://acme.reinfer.io", token: "api-token-0123456789" })
+   *   return yield* client.listSources()
+   * }).pipe(Effect.provide(FetchHttpClient.layer))
+   * ```
+   *
+   * @since 0.1.0
+   * @category constructors
+   */
+  static readonly make: (
+    options: ReinferOptions
+  ) => Effect.Effect<ReinferClientShape, ReinferConfigError, HttpClient.HttpClient> = make
+
+  /**
    * A client over the `HttpClient` you provide. Invalid options (an `http://` endpoint that is not loopback, an
    * empty token) fail the layer with a `ReinferConfigError` naming the setting.
+   *
+   * **Example**
+   *
+   * ```ts
+   * import { Layer } from "effect"
+   * import { FetchHttpClient } from "effect/http"
+   * import { ReinferClient } from "effect-reinfer"
+   *
+   * const Reinfer = ReinferClient.layer({ endpoint: "https://acme.reinfer.io", token: "api-token-0123456789" }).pipe(
+   *   Layer.provide(FetchHttpClient.layer)
+   * )
+   * ```
    *
    * @since 0.1.0
    * @category layers
@@ -239,8 +271,19 @@ export class ReinferClient extends Context.Service<ReinferClient, ReinferClientS
 
   /**
    * A client configured from `REINFER_ENDPOINT`, `REINFER_TOKEN` (read as `Redacted`), and optionally
-   * `REINFER_TIMEOUT` and `REINFER_USER_AGENT`, over the `HttpClient` you provide. A variable that is missing or
-   * malformed fails the layer with a `ReinferConfigError` naming it and the form it takes.
+   * `REINFER_TIMEOUT` and `REINFER_USER_AGENT`, over the `HttpClient` you provide; `overrides` sets the other
+   * options. A variable that is missing or malformed fails the layer with a `ReinferConfigError` naming it and the
+   * form it takes.
+   *
+   * **Example**
+   *
+   * ```ts
+   * import { Layer } from "effect"
+   * import { FetchHttpClient } from "effect/http"
+   * import { ReinferClient } from "effect-reinfer"
+   *
+   * const Reinfer = ReinferClient.layerConfig({ retry: { maxRetries: 5 } }).pipe(Layer.provide(FetchHttpClient.layer))
+   * ```
    *
    * @since 0.1.0
    * @category layers
@@ -257,13 +300,35 @@ export class ReinferClient extends Context.Service<ReinferClient, ReinferClientS
     )
 
   /**
-   * The ready default: configuration from the environment over `fetch`.
+   * The ready-made client: `layerConfig()` over `FetchHttpClient`, which runs wherever `fetch` does (Node, Deno,
+   * Bun, browsers, edge runtimes).
+   *
+   * **Example**
+   *
+   * ```ts
+   * import { Effect } from "effect"
+   * import { ReinferClient } from "effect-reinfer"
+   *
+   * const count = Effect.flatMap(ReinferClient, (client) => client.listSources()).pipe(
+   *   Effect.map(({ sources }) => sources.length),
+   *   Effect.provide(ReinferClient.layerConfigFetch)
+   * )
+   * ```
    *
    * @since 0.1.0
    * @category layers
    */
-  static readonly Default: Layer.Layer<ReinferClient, ReinferConfigError> = ReinferClient
+  static readonly layerConfigFetch: Layer.Layer<ReinferClient, ReinferConfigError> = ReinferClient
     .layerConfig().pipe(Layer.provide(FetchHttpClient.layer))
+
+  /**
+   * The former name of `layerConfigFetch`.
+   *
+   * @deprecated Use `ReinferClient.layerConfigFetch`; `Default` is removed in 0.2.
+   * @since 0.1.0
+   * @category layers
+   */
+  static readonly Default: Layer.Layer<ReinferClient, ReinferConfigError> = ReinferClient.layerConfigFetch
 }
 
 /** Whether a success payload is checked against the operation's response schema (`raw` skips it). */
@@ -275,7 +340,7 @@ const makeExecute = (settings: ResolvedOptions, http: HttpClient.HttpClient) =>
   input: unknown,
   callOptions: CallOptions = {},
   decoding: Decoding = "decode"
-): Effect.Effect<ReinferResponse<unknown>, ReinferError> => {
+): Effect.Effect<ReinferResponse<unknown>, ReinferCallError> => {
   const operation = operations[operationId] as OperationDefinition
   return Effect.gen(function*() {
     const prepared = yield* prepareRequest(operation, input, settings, { headers: callOptions.headers })
@@ -293,7 +358,7 @@ const makeExecute = (settings: ResolvedOptions, http: HttpClient.HttpClient) =>
     // Most calls succeed at once, so the retry driver is only set up after a first failure; that failure is
     // replayed to it as its first input, so Retry-After and the retry count see exactly what they would otherwise.
     const retried = schedule === undefined ? once : Effect.catch(once, (first) => {
-      let replay: ReinferError | undefined = first
+      let replay: ReinferCallError | undefined = first
       const next = Effect.suspend(() => {
         if (replay === undefined) return once
         const failure = replay
@@ -334,7 +399,7 @@ const sendAttempt = (
   timeout: Duration.Duration,
   decoding: Decoding,
   onServerTiming: (metrics: ReadonlyArray<ServerTiming.Metric>) => void
-): Effect.Effect<ReinferResponse<unknown>, ReinferError> => {
+): Effect.Effect<ReinferResponse<unknown>, ReinferCallError> => {
   const { operation } = prepared
   const secrets = [settings.token]
   const context = {
@@ -380,6 +445,7 @@ const sendAttempt = (
         recordResponse(span, response.status, serverTiming)
         const respond = (data: unknown): ReinferResponse<unknown> => ({
           data,
+          url: context.url,
           status: response.status,
           headers,
           serverTiming,
@@ -464,10 +530,11 @@ const sendAttempt = (
 }
 
 // A retried DELETE that finds nothing most likely succeeded on an attempt whose answer was lost.
-const deletedEarlier = (operation: OperationDefinition, error: ReinferError) => {
+const deletedEarlier = (operation: OperationDefinition, error: ReinferCallError) => {
   const data = { status: "ok" as const }
   return Effect.succeed<ReinferResponse<unknown>>({
     data,
+    url: error.url,
     status: error._tag === "ReinferApiError" ? error.status : 404,
     headers: Headers.empty,
     serverTiming: [],
@@ -521,12 +588,12 @@ const resolveCallSchedule = (
       callOptionError(operation, prepared, `options.${resolved.failure.field}`, resolved.failure.issue)
     )
   }
-  const schedule = makeSchedule(resolved.success, operation.retry)
+  const schedule = scheduleOf(resolved.success, operation.retry)
   layerSchedules?.set(operation.retry, schedule)
   return Effect.succeed(schedule)
 }
 
-type LayerSchedules = Map<object, Schedule.Schedule<unknown, ReinferError> | undefined>
+type LayerSchedules = Map<object, Schedule.Schedule<unknown, ReinferCallError> | undefined>
 const schedulesByLayer = new WeakMap<ResolvedOptions, LayerSchedules>()
 const layerSchedulesOf = (settings: ResolvedOptions) => {
   let schedules = schedulesByLayer.get(settings)

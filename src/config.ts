@@ -11,6 +11,7 @@
  * @since 0.1.0
  */
 import { Config, Duration, Effect, Option, Redacted, Result } from "effect"
+import type { HttpClient } from "effect/http"
 import { ReinferConfigError } from "./errors.ts"
 import { redactUrl } from "./internal/redact.ts"
 import { resolveRetryOptions, type ResolvedRetryOptions, type RetryOptions } from "./retry.ts"
@@ -55,11 +56,29 @@ export interface ReinferOptions {
    * @default "effect-reinfer/0.1.0"
    */
   readonly userAgent?: string | undefined
+  /**
+   * Middleware over the `HttpClient` every attempt is sent with: add a header, log or meter requests, route
+   * through a proxy-aware client. It runs inside each attempt's span, after the client has set its headers, so it
+   * sees the `authorization` header: keep it out of anything you log.
+   *
+   * **Example**
+   *
+   * ```ts
+   * import { HttpClient, HttpClientRequest } from "effect/http"
+   *
+   * const tagged = (client: HttpClient.HttpClient) =>
+   *   HttpClient.mapRequest(client, HttpClientRequest.setHeader("x-tenant-region", "eu"))
+   * ```
+   *
+   * @default the client as provided
+   */
+  readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }
 
 /**
  * Options after `resolveOptions`: every default applied, the endpoint parsed, the token `Redacted`.
  *
+ * @internal
  * @since 0.1.0
  * @category configuration
  */
@@ -69,6 +88,7 @@ export interface ResolvedOptions {
   readonly retry: ResolvedRetryOptions | false
   readonly timeout: Duration.Duration
   readonly userAgent: string
+  readonly transformClient: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }
 
 /**
@@ -102,6 +122,7 @@ export const DEFAULT_USER_AGENT = `effect-reinfer/${VERSION}`
  * Checks an endpoint and returns it as a `URL`: absolute, `https` (or `http` to a loopback host), without user
  * name, password, query or fragment. The path is kept; the client appends routes to it.
  *
+ * @internal
  * @since 0.1.0
  * @category constructors
  */
@@ -151,6 +172,7 @@ export const MIN_TOKEN_LENGTH = 12
  * an empty token, one shorter than `MIN_TOKEN_LENGTH`, or one with inner whitespace or control characters is
  * refused, without echoing it.
  *
+ * @internal
  * @since 0.1.0
  * @category constructors
  */
@@ -175,6 +197,7 @@ export const resolveToken = (
 /**
  * Checks all options and applies the defaults; fails with a `ReinferConfigError` naming the first bad setting.
  *
+ * @internal
  * @since 0.1.0
  * @category constructors
  */
@@ -185,7 +208,10 @@ export const resolveOptions = (options: ReinferOptions): Effect.Effect<ResolvedO
     const retry = options.retry === false ? false : yield* resolveRetry(options.retry)
     const timeout = yield* resolveTimeout(options.timeout)
     const userAgent = yield* resolveUserAgent(options.userAgent)
-    return { endpoint, token, retry, timeout, userAgent }
+    if (options.transformClient !== undefined && typeof options.transformClient !== "function") {
+      return yield* new ReinferConfigError({ setting: "transformClient", issue: "must be a function of an HttpClient" })
+    }
+    return { endpoint, token, retry, timeout, userAgent, transformClient: options.transformClient }
   })
 
 // The configuration variables the client reads, and what each must hold, for the message when one is missing or

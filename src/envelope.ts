@@ -16,6 +16,7 @@ import { redactText, type Secret } from "./internal/redact.ts"
 /**
  * What the client read from a response: the HTTP status, the `Content-Type` header, and the body as text.
  *
+ * @internal
  * @since 0.1.0
  * @category models
  */
@@ -29,6 +30,7 @@ export interface ReceivedResponse {
  * A Re:infer ok envelope with a 2xx status: the whole JSON object, `status` included, ready for the operation's
  * response schema.
  *
+ * @internal
  * @since 0.1.0
  * @category models
  */
@@ -40,6 +42,7 @@ export interface OkEnvelope {
 /**
  * A Re:infer error envelope with a 4xx or 5xx status; becomes a `ReinferApiError`.
  *
+ * @internal
  * @since 0.1.0
  * @category models
  */
@@ -52,6 +55,7 @@ export interface ErrorEnvelope {
 /**
  * A response that is not a Re:infer envelope; becomes a `ReinferUnexpectedResponse`.
  *
+ * @internal
  * @since 0.1.0
  * @category models
  */
@@ -66,6 +70,7 @@ export interface NotAnEnvelope {
  * The longest body excerpt an error carries. Enough to recognise "502 Bad Gateway" or a stack-trace line, short
  * enough for a log line.
  *
+ * @internal
  * @since 0.1.0
  * @category models
  */
@@ -88,6 +93,7 @@ export const EXCERPT_LENGTH = 200
  * if (Result.isFailure(envelope) && envelope.failure._tag === "ErrorEnvelope") envelope.failure.message // "Dataset not found"
  * ```
  *
+ * @internal
  * @since 0.1.0
  * @category parsing
  */
@@ -135,6 +141,7 @@ export const decodeEnvelope = (
  * The start of a body for an error: secrets redacted first (so truncation cannot leave half a token), then
  * whitespace collapsed, then cut to 200 characters with a trailing `…`.
  *
+ * @internal
  * @since 0.1.0
  * @category constructors
  */

@@ -15,10 +15,28 @@
  *
  * @since 0.1.0
  */
-import { Cause, Data, Duration, Predicate, SchemaIssue } from "effect"
+import { Data, Duration, Predicate, SchemaIssue } from "effect"
 import type { Schema } from "effect"
-import { redactText, type Secret } from "./internal/redact.ts"
+import { redactText } from "./internal/redact.ts"
+import type { TransportReason } from "./internal/transport-failure.ts"
 import type * as ServerTiming from "./server-timing.ts"
+
+/**
+ * The mark every call error carries, so that `isReinferError` recognises the family by one property, as Effect's
+ * own guards do, whichever copy of this module built the error.
+ *
+ * @since 0.1.0
+ * @category type IDs
+ */
+export const ReinferErrorTypeId = "~effect-reinfer/ReinferError" as const
+
+/**
+ * The type of `ReinferErrorTypeId`.
+ *
+ * @since 0.1.0
+ * @category type IDs
+ */
+export type ReinferErrorTypeId = typeof ReinferErrorTypeId
 
 /**
  * Where a call failed; every call error carries these five fields.
@@ -42,28 +60,7 @@ export interface ReinferErrorContext {
   readonly attempts: number
 }
 
-/**
- * Why no HTTP response arrived.
- *
- * - `ConnectionRefused`: nothing accepted the connection (ECONNREFUSED; also unreachable host or network).
- * - `ConnectionReset`: the connection dropped mid-request (ECONNRESET, EPIPE, undici "other side closed").
- * - `DnsLookupFailed`: the host name did not resolve (ENOTFOUND, EAI_AGAIN).
- * - `TlsFailure`: the TLS handshake or certificate check failed (CERT_*, ERR_TLS_*, self-signed, expired).
- * - `Timeout`: the per-attempt timeout elapsed (`Cause.TimeoutError`, ETIMEDOUT, undici timeouts).
- * - `Aborted`: the request was cancelled (AbortError).
- * - `Unknown`: anything else.
- *
- * @since 0.1.0
- * @category models
- */
-export type TransportReason =
-  | "ConnectionRefused"
-  | "ConnectionReset"
-  | "DnsLookupFailed"
-  | "TlsFailure"
-  | "Timeout"
-  | "Aborted"
-  | "Unknown"
+export type { TransportReason } from "./internal/transport-failure.ts"
 
 /**
  * Why a response is not a Re:infer envelope.
@@ -120,6 +117,8 @@ export class ReinferTransportError extends Data.TaggedError("ReinferTransportErr
     readonly cause?: unknown
   }
 > {
+  declare readonly [ReinferErrorTypeId]: ReinferErrorTypeId
+
   override get message(): string {
     return formatMessage(this)
   }
@@ -162,6 +161,8 @@ export class ReinferApiError extends Data.TaggedError("ReinferApiError")<
     readonly retryAfter?: Duration.Duration | undefined
   }
 > {
+  declare readonly [ReinferErrorTypeId]: ReinferErrorTypeId
+
   override get message(): string {
     return formatMessage(this)
   }
@@ -196,6 +197,8 @@ export class ReinferUnexpectedResponse extends Data.TaggedError("ReinferUnexpect
     readonly retryAfter?: Duration.Duration | undefined
   }
 > {
+  declare readonly [ReinferErrorTypeId]: ReinferErrorTypeId
+
   override get message(): string {
     return formatMessage(this)
   }
@@ -226,6 +229,8 @@ export class ReinferDecodeError extends Data.TaggedError("ReinferDecodeError")<
     readonly cause?: unknown
   }
 > {
+  declare readonly [ReinferErrorTypeId]: ReinferErrorTypeId
+
   override get message(): string {
     return formatMessage(this)
   }
@@ -254,6 +259,8 @@ export class ReinferRequestError extends Data.TaggedError("ReinferRequestError")
     readonly cause?: unknown
   }
 > {
+  declare readonly [ReinferErrorTypeId]: ReinferErrorTypeId
+
   override get message(): string {
     return formatMessage(this)
   }
@@ -269,25 +276,29 @@ export class ReinferRequestError extends Data.TaggedError("ReinferRequestError")
  *
  * **Retried?** No: the pages before it were delivered; the server's cursor is at fault.
  *
- * **Carries:** `operationId`, `method`, `url` (the path template), `cursorField` (the response field, e.g.
- * `continuation`), the repeated `cursor`, the 1-based `page` that returned it and how many `items` that page had.
+ * **Carries:** the context fields (of the page request that got the cursor back), `cursorField` (the response
+ * field, e.g. `continuation`), the repeated `cursor`, the 1-based `page` that returned it and how many `items`
+ * that page had.
  *
  * @since 0.1.0
  * @category errors
  */
-export class ReinferPaginationError extends Data.TaggedError("ReinferPaginationError")<{
-  readonly operationId: string
-  readonly method: string
-  readonly url: string
-  readonly cursorField: string
-  readonly cursor: string
-  readonly page: number
-  readonly items: number
-}> {
+export class ReinferPaginationError extends Data.TaggedError("ReinferPaginationError")<
+  ReinferErrorContext & {
+    readonly cursorField: string
+    readonly cursor: string
+    readonly page: number
+    readonly items: number
+  }
+> {
+  declare readonly [ReinferErrorTypeId]: ReinferErrorTypeId
+
   override get message(): string {
-    return `Cursor did not advance: ${this.cursorField} ${JSON.stringify(this.cursor)} came back unchanged after ${
-      this.items === 1 ? "1 item" : `${this.items} items`
-    } (page ${this.page}, ${this.method} ${this.url}, ${this.operationId})`
+    return formatMessage(this)
+  }
+
+  override toJSON(): unknown {
+    return jsonOf(this)
   }
 }
 
@@ -315,12 +326,12 @@ export class ReinferConfigError extends Data.TaggedError("ReinferConfigError")<{
 }
 
 /**
- * Any error a Re:infer call can fail with.
+ * What one call can fail with: the five errors of a single request.
  *
  * @since 0.1.0
  * @category errors
  */
-export type ReinferError =
+export type ReinferCallError =
   | ReinferTransportError
   | ReinferApiError
   | ReinferUnexpectedResponse
@@ -328,14 +339,45 @@ export type ReinferError =
   | ReinferRequestError
 
 /**
- * Whether a value is one of the five call errors (not `ReinferConfigError`).
+ * Every error a Re:infer call or stream can fail with: the call errors and, for paginated streams,
+ * `ReinferPaginationError`. (`ReinferConfigError` fails a layer, never a call, and is not part of it.)
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type ReinferError = ReinferCallError | ReinferPaginationError
+
+// Set once on each prototype: the mark is not a field, so it stays out of equality, `JSON.stringify` and `toJSON`.
+for (
+  const errorClass of [
+    ReinferTransportError,
+    ReinferApiError,
+    ReinferUnexpectedResponse,
+    ReinferDecodeError,
+    ReinferRequestError,
+    ReinferPaginationError
+  ]
+) {
+  Object.defineProperty(errorClass.prototype, ReinferErrorTypeId, { value: ReinferErrorTypeId })
+}
+
+/**
+ * Whether a value is one of the Re:infer call or stream errors (not `ReinferConfigError`).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { isReinferError } from "effect-reinfer"
+ *
+ * const report = (cause: unknown) =>
+ *   isReinferError(cause) ? Effect.logError(cause.message, { tag: cause._tag }) : Effect.die(cause)
+ * ```
  *
  * @since 0.1.0
  * @category guards
  */
-export const isReinferError = (u: unknown): u is ReinferError =>
-  u instanceof ReinferTransportError || u instanceof ReinferApiError || u instanceof ReinferUnexpectedResponse ||
-  u instanceof ReinferDecodeError || u instanceof ReinferRequestError
+export const isReinferError = (u: unknown): u is ReinferError => Predicate.hasProperty(u, ReinferErrorTypeId)
 
 /**
  * Words an error's message: what happened, then where.
@@ -382,72 +424,20 @@ const wordMessage = (error: ReinferError | ReinferConfigError): string => {
     }
     case "ReinferRequestError":
       return `Invalid input ${error.field}: ${error.issue} (${error.method} ${error.url}, ${error.operationId}, nothing was sent)`
+    case "ReinferPaginationError": {
+      const items = error.items === 1 ? "1 item" : `${error.items} items`
+      return `Cursor did not advance: ${error.cursorField} ${JSON.stringify(error.cursor)} came back unchanged after ${items} (page ${error.page}, ${
+        where(error, undefined, pathOf(error.url))
+      })`
+    }
   }
-}
-
-/**
- * Reads the cause of a failed request (an `HttpClientError`, its reason, a Node or undici error, fetch's
- * `TypeError: fetch failed` and its `cause`, an `AggregateError`, `Cause.TimeoutError`) and says why no response
- * arrived. Looks through up to eight nested causes; `Unknown` when none is recognised.
- *
- * @since 0.1.0
- * @category error handling
- */
-export const classifyTransportError = (cause: unknown): TransportReason => {
-  for (const error of causeChain(cause)) {
-    const reason = reasonOf(error)
-    if (reason !== undefined) return reason
-  }
-  return "Unknown"
-}
-
-/**
- * The most specific human-readable text of a transport failure's cause (`connect ECONNREFUSED 127.0.0.1:8080`
- * rather than `fetch failed`), for `ReinferTransportError.detail`. Any `Bearer` credential and the given
- * `secrets` (pass the token) are redacted.
- *
- * @since 0.1.0
- * @category error handling
- */
-export const describeTransportError = (cause: unknown, secrets: ReadonlyArray<Secret> = []): string | undefined => {
-  let detail: string | undefined
-  for (const error of causeChain(cause)) {
-    // Effect's HttpClientError and its reasons print the request URL, query included: never use their text.
-    if (Predicate.hasProperty(error, "reason") || Predicate.hasProperty(error, "request")) continue
-    const message = Predicate.hasProperty(error, "message") && typeof error.message === "string"
-      ? error.message
-      : undefined
-    if (message !== undefined && message !== "" && !GENERIC_MESSAGES.has(message)) detail = message
-  }
-  return detail === undefined ? undefined : redactText(detail, secrets)
-}
-
-/**
- * The cause to keep on an error: the low-level error as it is, unless its text holds one of `secrets` (a server or
- * proxy that echoed the token), in which case an `Error` with the redacted message stands in for it, so that
- * printing the error (`util.inspect`, `Cause.pretty`) cannot show the token.
- *
- * @internal
- * @since 0.1.0
- * @category error handling
- */
-export const safeCause = (cause: unknown, secrets: ReadonlyArray<Secret>): unknown => {
-  if (cause === undefined) return undefined
-  const texts = causeChain(cause).flatMap((error) => {
-    if (typeof error !== "object" || error === null) return [String(error)]
-    const { message, stack } = error as { readonly message?: unknown; readonly stack?: unknown }
-    return [String(message), String(stack)]
-  })
-  const leaks = texts.some((text) => redactText(text, secrets) !== text)
-  if (!leaks) return cause
-  const message = Predicate.hasProperty(cause, "message") ? String(cause.message) : String(cause)
-  return new Error(redactText(message, secrets))
 }
 
 /**
  * Reduces a `SchemaError` to its issues, each a path and a message, for `ReinferDecodeError` and
  * `ReinferRequestError`.
  *
+ * @internal
  * @since 0.1.0
  * @category error handling
  */
@@ -466,6 +456,7 @@ export const summarizeSchemaError = (error: Schema.SchemaError): ReadonlyArray<S
  * Writes an issue path the way a reader expects it: `sources[3].name`, or `["odd key"]` for keys that are not
  * identifiers.
  *
+ * @internal
  * @since 0.1.0
  * @category error handling
  */
@@ -497,9 +488,6 @@ const UNEXPECTED_REASON_TEXT: Record<UnexpectedResponseReason, string> = {
   UnknownStatus: "unknown status value",
   StatusContradictsHttpCode: "status contradicts HTTP code"
 }
-
-// Wrappers whose message says nothing the reason does not: look further down the chain for the real text.
-const GENERIC_MESSAGES = new Set(["fetch failed", "Transport error", "terminated"])
 
 const where = (context: ReinferErrorContext, status: number | undefined, target: string): string => {
   const attempts = context.attempts > 1 ? `, ${context.attempts} attempts` : ""
@@ -537,60 +525,3 @@ const jsonOf = (error: ReinferError): unknown => {
 }
 
 const schemaFormatter = SchemaIssue.makeFormatterStandardSchemaV1()
-
-const TIMEOUT_CODES = new Set([
-  "ETIMEDOUT",
-  "ESOCKETTIMEDOUT",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT"
-])
-const REFUSED_CODES = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN", "ENETDOWN", "EADDRNOTAVAIL"])
-const RESET_CODES = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "UND_ERR_SOCKET", "UND_ERR_CLOSED"])
-const DNS_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NONAME", "EAI_NODATA"])
-const ABORT_CODES = new Set(["ABORT_ERR", "UND_ERR_ABORTED"])
-// Node's certificate-verification codes that do not contain "CERT".
-const TLS_CODES = new Set([
-  "HOSTNAME_MISMATCH",
-  "INVALID_CA",
-  "INVALID_PURPOSE",
-  "PATH_LENGTH_EXCEEDED",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "EPROTO"
-])
-
-const reasonOf = (error: unknown): TransportReason | undefined => {
-  if (Cause.isTimeoutError(error)) return "Timeout"
-  const code = Predicate.hasProperty(error, "code") && typeof error.code === "string" ? error.code : undefined
-  if (code !== undefined) {
-    if (TIMEOUT_CODES.has(code)) return "Timeout"
-    if (REFUSED_CODES.has(code)) return "ConnectionRefused"
-    if (RESET_CODES.has(code)) return "ConnectionReset"
-    if (DNS_CODES.has(code)) return "DnsLookupFailed"
-    if (ABORT_CODES.has(code)) return "Aborted"
-    if (
-      TLS_CODES.has(code) || code.includes("CERT") || code.startsWith("ERR_TLS_") || code.startsWith("ERR_SSL_")
-    ) return "TlsFailure"
-  }
-  const name = Predicate.hasProperty(error, "name") && typeof error.name === "string" ? error.name : undefined
-  if (name === "AbortError") return "Aborted"
-  if (name === "TimeoutError") return "Timeout"
-  return undefined
-}
-
-// The error itself, then what it wraps: `.reason` (HttpClientError), `.cause`, and `.errors` (AggregateError,
-// which Node raises when every address of a host refused).
-const causeChain = (cause: unknown): Array<unknown> => {
-  const chain: Array<unknown> = []
-  const queue: Array<unknown> = [cause]
-  while (queue.length > 0 && chain.length < 8) {
-    const current = queue.shift()
-    if (current === undefined || current === null || chain.includes(current)) continue
-    chain.push(current)
-    if (typeof current !== "object") continue
-    if (Predicate.hasProperty(current, "reason") && typeof current.reason === "object") queue.push(current.reason)
-    if (Predicate.hasProperty(current, "cause")) queue.push(current.cause)
-    if (Predicate.hasProperty(current, "errors") && Array.isArray(current.errors)) queue.push(...current.errors)
-  }
-  return chain
-}

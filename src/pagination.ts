@@ -103,13 +103,13 @@ export const paginate: {
     operationId: K,
     input: OperationTypes[K]["input"],
     options?: PaginateOptions
-  ): (client: ReinferClientShape) => Stream.Stream<PageItem<K>, ReinferError | ReinferPaginationError>
+  ): (client: ReinferClientShape) => Stream.Stream<PageItem<K>, ReinferError>
   <K extends PaginatedOperationId>(
     client: ReinferClientShape,
     operationId: K,
     input: OperationTypes[K]["input"],
     options?: PaginateOptions
-  ): Stream.Stream<PageItem<K>, ReinferError | ReinferPaginationError>
+  ): Stream.Stream<PageItem<K>, ReinferError>
 } = dual(
   (args) => typeof args[0] !== "string",
   <K extends PaginatedOperationId>(
@@ -117,8 +117,8 @@ export const paginate: {
     operationId: K,
     input: OperationTypes[K]["input"],
     options: PaginateOptions = {}
-  ): Stream.Stream<PageItem<K>, ReinferError | ReinferPaginationError> =>
-    pages(client, operationId, input, options) as Stream.Stream<PageItem<K>, ReinferError | ReinferPaginationError>
+  ): Stream.Stream<PageItem<K>, ReinferError> =>
+    pages(client, operationId, input, options) as Stream.Stream<PageItem<K>, ReinferError>
 )
 
 /**
@@ -142,7 +142,7 @@ export const paginate: {
 export const listCommentsStream = (
   input: OperationTypes["listComments"]["input"],
   options?: PaginateOptions
-): Stream.Stream<PageItem<"listComments">, ReinferError | ReinferPaginationError, ReinferClient> =>
+): Stream.Stream<PageItem<"listComments">, ReinferError, ReinferClient> =>
   fromService("listComments", input, options)
 
 /**
@@ -166,7 +166,7 @@ export const listCommentsStream = (
 export const queryDatasetStream = (
   input: OperationTypes["queryDataset"]["input"],
   options?: PaginateOptions
-): Stream.Stream<PageItem<"queryDataset">, ReinferError | ReinferPaginationError, ReinferClient> =>
+): Stream.Stream<PageItem<"queryDataset">, ReinferError, ReinferClient> =>
   fromService("queryDataset", input, options)
 
 /**
@@ -192,7 +192,7 @@ export const queryDatasetStream = (
 export const queryRecentCommentsStream = (
   input: OperationTypes["queryRecentComments"]["input"],
   options?: PaginateOptions
-): Stream.Stream<PageItem<"queryRecentComments">, ReinferError | ReinferPaginationError, ReinferClient> =>
+): Stream.Stream<PageItem<"queryRecentComments">, ReinferError, ReinferClient> =>
   fromService("queryRecentComments", input, options)
 
 /**
@@ -218,7 +218,7 @@ export const queryRecentCommentsStream = (
 export const getLabellingsStream = (
   input: OperationTypes["getLabellings"]["input"],
   options?: PaginateOptions
-): Stream.Stream<PageItem<"getLabellings">, ReinferError | ReinferPaginationError, ReinferClient> =>
+): Stream.Stream<PageItem<"getLabellings">, ReinferError, ReinferClient> =>
   fromService("getLabellings", input, options)
 
 /**
@@ -242,7 +242,7 @@ export const getLabellingsStream = (
 export const listEmailsStream = (
   input: OperationTypes["listEmails"]["input"],
   options?: PaginateOptions
-): Stream.Stream<PageItem<"listEmails">, ReinferError | ReinferPaginationError, ReinferClient> =>
+): Stream.Stream<PageItem<"listEmails">, ReinferError, ReinferClient> =>
   fromService("listEmails", input, options)
 
 /**
@@ -267,7 +267,7 @@ export const listEmailsStream = (
 export const queryAuditEventsStream = (
   input: OperationTypes["queryAuditEvents"]["input"],
   options?: PaginateOptions
-): Stream.Stream<PageItem<"queryAuditEvents">, ReinferError | ReinferPaginationError, ReinferClient> =>
+): Stream.Stream<PageItem<"queryAuditEvents">, ReinferError, ReinferClient> =>
   fromService("queryAuditEvents", input, options)
 
 // ---------------------------------------------------------------------------------------------------------
@@ -286,7 +286,7 @@ const fromService = <K extends PaginatedOperationId>(
   operationId: K,
   input: OperationTypes[K]["input"],
   options: PaginateOptions | undefined
-): Stream.Stream<PageItem<K>, ReinferError | ReinferPaginationError, ReinferClient> =>
+): Stream.Stream<PageItem<K>, ReinferError, ReinferClient> =>
   Stream.unwrap(Effect.map(ReinferClient, (client) => paginate(client, operationId, input, options)))
 
 const pages = (
@@ -294,7 +294,7 @@ const pages = (
   operationId: PaginatedOperationId,
   input: unknown,
   options: PaginateOptions
-): Stream.Stream<unknown, ReinferError | ReinferPaginationError> => {
+): Stream.Stream<unknown, ReinferError> => {
   const operation = operations[operationId] as OperationDefinition
   const definition = operation.pagination
   const { pageSize, ...callOptions } = options
@@ -309,7 +309,7 @@ const pages = (
   const sized = withPageSize(input, definition.pageSize, pageSize)
   const initialCursor = readField(sized, definition.cursor.in, definition.cursor.name)
 
-  const stream = Stream.paginate<PageState, unknown, ReinferError | ReinferPaginationError>(
+  const stream = Stream.paginate<PageState, unknown, ReinferError>(
     { cursor: typeof initialCursor === "string" ? initialCursor : undefined, page: 1 },
     (state) =>
       Effect.gen(function*() {
@@ -329,7 +329,9 @@ const pages = (
           const stuck = new ReinferPaginationError({
             operationId,
             method: operation.method,
-            url: operation.path,
+            url: response.url,
+            route: operation.path,
+            attempts: response.attempts,
             cursorField: definition.cursor.response,
             cursor: next,
             page: state.page,

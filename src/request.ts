@@ -19,6 +19,7 @@ import { buildUrl, type PathParameterValue, type QueryParameterValue } from "./i
 /**
  * What every request of one client shares.
  *
+ * @internal
  * @since 0.1.0
  * @category models
  */
@@ -31,6 +32,7 @@ export interface RequestSettings {
 /**
  * Per-call request tweaks from the call options.
  *
+ * @internal
  * @since 0.1.0
  * @category models
  */
@@ -44,6 +46,7 @@ export interface RequestTweaks {
 /**
  * A request ready to be sent, and what errors and spans need to know about it.
  *
+ * @internal
  * @since 0.1.0
  * @category models
  */
@@ -101,6 +104,7 @@ const STRICT: SchemaAST.ParseOptions = { onExcessProperty: "error", errors: "all
  * Validates the input of one call and builds its request. Fails with a `ReinferRequestError` whose `field` is the
  * input path at fault (`project`, `limit`, `body.comments[3].id`); nothing has been sent then.
  *
+ * @internal
  * @since 0.1.0
  * @category constructors
  */

@@ -13,20 +13,10 @@
 import { Duration, Effect, Result, Schedule } from "effect"
 import { dual } from "effect/Function"
 import { Headers } from "effect/http"
-import type { ReinferError } from "./errors.ts"
+import type { RetryDefinition } from "../generated/operations.ts"
+import { type ReinferCallError, ReinferConfigError } from "./errors.ts"
 
-/**
- * The retry part of an operation's definition in the generated table (`x-reinfer-retry`).
- *
- * @since 0.1.0
- * @category models
- */
-export interface RetryDefinition {
-  /** The operation may be sent again without harm (reads, idempotent writes). */
-  readonly safe: boolean
-  /** Also retry 409 Conflict, where the Rust client does. */
-  readonly conflict: boolean
-}
+export type { RetryDefinition } from "../generated/operations.ts"
 
 /**
  * How calls are retried; every field is optional and falls back to its default. Set layer-wide in the client's
@@ -65,12 +55,13 @@ export interface RetryOptions {
    * Unsafe operations and errors that are never retryable (a 400, a `ReinferDecodeError`) still never reach it:
    * a schedule decides timing, not safety.
    */
-  readonly schedule?: Schedule.Schedule<unknown, ReinferError> | undefined
+  readonly schedule?: Schedule.Schedule<unknown, ReinferCallError> | undefined
 }
 
 /**
  * Retry options with every default applied and every duration decoded.
  *
+ * @internal
  * @since 0.1.0
  * @category models
  */
@@ -79,13 +70,14 @@ export interface ResolvedRetryOptions {
   readonly baseDelay: Duration.Duration
   readonly maxDelay: Duration.Duration
   readonly retryAfterCap: Duration.Duration
-  readonly schedule: Schedule.Schedule<unknown, ReinferError> | undefined
+  readonly schedule: Schedule.Schedule<unknown, ReinferCallError> | undefined
 }
 
 /**
  * A retry option that cannot be used: the option's path (`retry.maxRetries`) and what is wrong. The layer turns
  * it into a `ReinferConfigError`, the client a per-call one into a `ReinferRequestError`.
  *
+ * @internal
  * @since 0.1.0
  * @category models
  */
@@ -133,6 +125,7 @@ export const DEFAULT_RETRY_AFTER_CAP: Duration.Duration = Duration.seconds(60)
 /**
  * The defaults, resolved.
  *
+ * @internal
  * @since 0.1.0
  * @category configuration
  */
@@ -148,6 +141,7 @@ export const DEFAULT_RETRY_OPTIONS: ResolvedRetryOptions = {
  * HTTP statuses that say "try again later": request timeout, too many requests, and the server or gateway
  * errors the Rust client retries. Other 5xx (501 Not Implemented, 505) will not change on a retry.
  *
+ * @internal
  * @since 0.1.0
  * @category configuration
  */
@@ -157,6 +151,7 @@ export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 5
  * Applies the defaults to retry options and checks them: `maxRetries` a whole number ≥ 0, `baseDelay` finite and
  * ≥ 0, `maxDelay` and `retryAfterCap` ≥ 0 (infinite means no cap).
  *
+ * @internal
  * @since 0.1.0
  * @category constructors
  */
@@ -204,6 +199,7 @@ export const resolveRetryOptions = (
  * field set on the call wins, a field left `undefined` keeps the layer's value. A call that passes options
  * turns retries back on even when the layer said `false`.
  *
+ * @internal
  * @since 0.1.0
  * @category combinators
  */
@@ -224,6 +220,7 @@ export const mergeRetryOptions = (
  * Reads a `Retry-After` header, in seconds (`120`) or as an HTTP date, into the delay to wait from `nowMillis`
  * (a date in the past gives zero). `undefined` when absent or malformed (negative, fractional, other text).
  *
+ * @internal
  * @since 0.1.0
  * @category parsing
  */
@@ -237,6 +234,7 @@ export const parseRetryAfter = (header: string | undefined, nowMillis: number): 
  * Whether an HTTP status is worth retrying for an operation: 408, 429, 500, 502, 503, 504, and 409 when the
  * operation's definition says `conflict`. Says nothing about safety; see `isRetryable`.
  *
+ * @internal
  * @since 0.1.0
  * @category guards
  */
@@ -252,9 +250,9 @@ export const isRetryableStatus = (status: number, definition: RetryDefinition): 
  * @category guards
  */
 export const isRetryable: {
-  (definition: RetryDefinition): (error: ReinferError) => boolean
-  (error: ReinferError, definition: RetryDefinition): boolean
-} = dual(2, (error: ReinferError, definition: RetryDefinition): boolean => {
+  (definition: RetryDefinition): (error: ReinferCallError) => boolean
+  (error: ReinferCallError, definition: RetryDefinition): boolean
+} = dual(2, (error: ReinferCallError, definition: RetryDefinition): boolean => {
   if (!definition.safe) return false
   switch (error._tag) {
     case "ReinferTransportError":
@@ -271,40 +269,64 @@ export const isRetryable: {
 /**
  * The `Retry-After` delay an error carries, if any.
  *
+ * @internal
  * @since 0.1.0
  * @category combinators
  */
-export const retryAfterOf = (error: ReinferError): Duration.Duration | undefined =>
+export const retryAfterOf = (error: ReinferCallError): Duration.Duration | undefined =>
   error._tag === "ReinferApiError" || error._tag === "ReinferUnexpectedResponse" ? error.retryAfter : undefined
 
 /**
  * The retry schedule of one operation, fed with each failure: exponential backoff from `baseDelay` with ±20 %
  * jitter, capped at `maxDelay`; a `Retry-After` replaces that delay; it stops when the error is not retryable
  * (see `isRetryable`), when a `Retry-After` exceeds `retryAfterCap`, or after `maxRetries` retries. With
- * `options.schedule`, that schedule decides delays and stopping for the retryable errors instead.
+ * `options.schedule`, that schedule decides delays and stopping for the retryable errors instead. Invalid options
+ * fail with a `ReinferConfigError` naming the option. This is the schedule every client call uses; it is exported
+ * for code that retries its own effects the way the client does.
  *
  * **Example**
  *
  * ```ts
- * import { Effect, Result } from "effect"
+ * import { Effect } from "effect"
+ * import { makeSchedule, type ReinferCallError } from "effect-reinfer"
  *
- * declare const call: Effect.Effect<unknown, ReinferError>
- * const options = Result.getOrThrow(resolveRetryOptions({ maxRetries: 5 }))
- * const retried = call.pipe(Effect.retry(makeSchedule(options, { safe: true, conflict: false })))
+ * declare const call: Effect.Effect<string, ReinferCallError>
+ * const retried = Effect.gen(function*() {
+ *   const schedule = yield* makeSchedule({ maxRetries: 5 }, { safe: true, conflict: false })
+ *   return yield* Effect.retry(call, schedule)
+ * })
  * ```
  *
  * @since 0.1.0
  * @category constructors
  */
 export const makeSchedule = (
+  options: RetryOptions = {},
+  definition: RetryDefinition = SAFE
+): Effect.Effect<Schedule.Schedule<unknown, ReinferCallError>, ReinferConfigError> =>
+  Effect.suspend(() => {
+    const resolved = resolveRetryOptions(options)
+    return Result.isFailure(resolved)
+      ? Effect.fail(new ReinferConfigError({ setting: resolved.failure.field, issue: resolved.failure.issue }))
+      : Effect.succeed(scheduleOf(resolved.success, definition))
+  })
+
+/**
+ * `makeSchedule` for options already checked: what the client builds once per operation and layer.
+ *
+ * @internal
+ * @since 0.1.0
+ * @category constructors
+ */
+export const scheduleOf = (
   options: ResolvedRetryOptions = DEFAULT_RETRY_OPTIONS,
   definition: RetryDefinition = SAFE
-): Schedule.Schedule<unknown, ReinferError> => {
-  const retryable = ({ input }: { readonly input: ReinferError }) => isRetryable(input, definition)
+): Schedule.Schedule<unknown, ReinferCallError> => {
+  const retryable = ({ input }: { readonly input: ReinferCallError }) => isRetryable(input, definition)
   if (options.schedule !== undefined) return options.schedule.pipe(Schedule.while(retryable))
   return Schedule.exponential(options.baseDelay).pipe(
     Schedule.jittered,
-    Schedule.setInputType<ReinferError>(),
+    Schedule.setInputType<ReinferCallError>(),
     Schedule.modifyDelay(({ duration, input }) =>
       // Retry-After wins over our backoff up to the cap; above it the `while` below stops, so the caller decides.
       Effect.succeed(retryAfterOf(input) ?? Duration.min(duration, options.maxDelay))
@@ -322,10 +344,11 @@ export const makeSchedule = (
  * Whether a failed call counts as done: a DELETE that was retried and then got 404 most likely succeeded on an
  * earlier attempt whose answer was lost (the Rust client does the same). A first-attempt 404 is a real error.
  *
+ * @internal
  * @since 0.1.0
  * @category guards
  */
-export const deleteNotFoundIsSuccess = (error: ReinferError): boolean =>
+export const deleteNotFoundIsSuccess = (error: ReinferCallError): boolean =>
   error._tag === "ReinferApiError" && error.method.toUpperCase() === "DELETE" && error.status === 404 &&
   error.attempts > 1
 

@@ -14,7 +14,7 @@ import { Duration, Effect, Option } from "effect"
 import type { OperationTypes } from "../generated/client-shape.ts"
 import { operations } from "../generated/operations.ts"
 import { type CallOptions, ReinferClient } from "./client.ts"
-import { type ReinferError, type ReinferRequestError } from "./errors.ts"
+import { type ReinferCallError, type ReinferRequestError } from "./errors.ts"
 import { invalidInput } from "./request.ts"
 
 /**
@@ -174,7 +174,7 @@ export interface ConsumeSummary {
  */
 export const consumeStream = <E, R>(
   options: ConsumeStreamOptions<E, R>
-): Effect.Effect<ConsumeSummary, E | ReinferError, R | ReinferClient> =>
+): Effect.Effect<ConsumeSummary, E | ReinferCallError, R | ReinferClient> =>
   Effect.gen(function*() {
     const client = yield* ReinferClient
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE

@@ -10,12 +10,13 @@
  * @since 0.1.0
  */
 import type { Tracer } from "effect"
-import type { ReinferError } from "./errors.ts"
+import type { ReinferCallError } from "./errors.ts"
 import * as ServerTiming from "./server-timing.ts"
 
 /**
  * The name of the span wrapping one whole call, retries included: `ReinferClient.<operationId>`.
  *
+ * @internal
  * @since 0.1.0
  * @category tracing
  */
@@ -26,6 +27,7 @@ export const callSpanName = (operationId: string): string => `ReinferClient.${op
  * e.g. `GET /api/v1/datasets/{project}/{dataset}`. The template keeps names of projects and comments out of span
  * names, so traces group by route.
  *
+ * @internal
  * @since 0.1.0
  * @category tracing
  */
@@ -34,6 +36,7 @@ export const attemptSpanName = (method: string, pathTemplate: string): string =>
 /**
  * What is known about an attempt before it is sent.
  *
+ * @internal
  * @since 0.1.0
  * @category models
  */
@@ -50,6 +53,7 @@ export interface AttemptDescription {
  * The attributes an attempt span starts with. `http.request.resend_count` is only set on retries, as the
  * conventions say.
  *
+ * @internal
  * @since 0.1.0
  * @category tracing
  */
@@ -74,6 +78,7 @@ export const attemptAttributes = (attempt: AttemptDescription): Record<string, s
  * Records a received response on an attempt span: the status code, every Server-Timing duration, and
  * `error.type` for 4xx and 5xx.
  *
+ * @internal
  * @since 0.1.0
  * @category tracing
  */
@@ -93,10 +98,11 @@ export const recordResponse = (
  * Records why an attempt failed without a usable answer, as `error.type`: the transport reason
  * (`ConnectionRefused`, `Timeout`, …) or the error's tag.
  *
+ * @internal
  * @since 0.1.0
  * @category tracing
  */
-export const recordFailure = (span: Tracer.Span, error: ReinferError): void => {
+export const recordFailure = (span: Tracer.Span, error: ReinferCallError): void => {
   if (error._tag === "ReinferTransportError") span.attribute("error.type", error.reason)
   else if (!span.attributes.has("error.type")) span.attribute("error.type", error._tag)
 }

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { ConfigProvider, type Duration, Effect, Exit, Fiber, Layer, Redacted } from "effect"
-import { FetchHttpClient } from "effect/http"
+import { FetchHttpClient, HttpClient, HttpClientRequest } from "effect/http"
 import { TestClock } from "effect/testing"
 import { type CallOptions, ReinferClient } from "../src/client.ts"
 import type { ReinferError } from "../src/errors.ts"
@@ -365,6 +365,43 @@ describe("ReinferClient", () => {
         )
         assert.isTrue(Exit.isFailure(exit))
         assert.include(String(Exit.isFailure(exit) ? exit.cause : ""), "https")
+      }))
+
+    it.effect("transformClient wraps the HttpClient every attempt goes through", () =>
+      Effect.gen(function*() {
+        const server = yield* FaultServer.make()
+        server.enqueue(FaultServer.apiError(503, "busy"), FaultServer.ok({ source }))
+        const seen: Array<string> = []
+        const layer = ReinferClient.layer({
+          endpoint: server.url,
+          token: TOKEN,
+          retry: { baseDelay: "1 millis" },
+          transformClient: (client) =>
+            client.pipe(
+              HttpClient.mapRequest(HttpClientRequest.setHeader("x-tenant-region", "eu")),
+              HttpClient.tapRequest((request) => Effect.sync(() => seen.push(request.method)))
+            )
+        }).pipe(Layer.provide(FetchHttpClient.layer))
+        const exit = yield* drive(getSource().pipe(Effect.provide(layer)))
+        assert.isTrue(Exit.isSuccess(exit))
+        assert.deepStrictEqual(seen, ["GET", "GET"])
+        assert.deepStrictEqual(server.requests.map((request) => request.headers["x-tenant-region"]), ["eu", "eu"])
+        const refused = yield* Effect.exit(Layer.build(
+          ReinferClient.layer({ endpoint: server.url, token: TOKEN, transformClient: "nope" as never }).pipe(
+            Layer.provide(FetchHttpClient.layer)
+          )
+        ))
+        assert.include(String(Exit.isFailure(refused) ? refused.cause : ""), "transformClient")
+      }).pipe(Effect.scoped))
+
+    it.effect("ReinferClient.make gives the service value; Default is layerConfigFetch", () =>
+      Effect.gen(function*() {
+        const client = yield* ReinferClient.make({ endpoint: "https://acme.reinfer.io/prefix", token: TOKEN }).pipe(
+          Effect.provide(FetchHttpClient.layer)
+        )
+        assert.strictEqual(client.endpoint.href, "https://acme.reinfer.io/prefix")
+        assert.strictEqual(typeof client.listSources, "function")
+        assert.strictEqual(ReinferClient.Default, ReinferClient.layerConfigFetch)
       }))
 
     it.effect("layerConfig reads REINFER_ENDPOINT and REINFER_TOKEN", () =>

@@ -8,11 +8,11 @@ import { Cause, Duration, Effect, Exit, Redacted, Schema } from "effect"
 import { FetchHttpClient, HttpClient, HttpClientError, HttpClientRequest } from "effect/http"
 import { inspect } from "node:util"
 import {
-  classifyTransportError,
-  describeTransportError,
   formatMessage,
   formatPath,
   isReinferError,
+  ReinferPaginationError,
+  ReinferErrorTypeId,
   ReinferApiError,
   ReinferConfigError,
   ReinferDecodeError,
@@ -25,6 +25,7 @@ import {
   type TransportReason
 } from "../src/errors.ts"
 import { redactText, redactUrl } from "../src/internal/redact.ts"
+import { classifyTransportError, describeTransportError } from "../src/internal/transport-failure.ts"
 import * as FaultServer from "./support/fault-server.ts"
 
 const TOKEN = "tok-3b1f0c9a8d7e6f5a4b3c2d1e"
@@ -53,10 +54,21 @@ const everyError: ReadonlyArray<ReinferError> = [
   new ReinferDecodeError({ ...context, status: 200, path: ["dataset", "name"], issue: "Expected string, got 3" }),
   new ReinferRequestError({
     ...context,
-    url: "/api/v1/datasets/{project}/{dataset}",
+    url: "https://acme.reinfer.io/api/v1/datasets/{project}/{dataset}",
     attempts: 0,
     field: "dataset",
     issue: "must not be \"..\""
+  }),
+  new ReinferPaginationError({
+    ...context,
+    operationId: "queryDataset",
+    method: "POST",
+    url: "https://acme.reinfer.io/api/v1/datasets/acme/support/query",
+    route: "/api/v1/datasets/{project}/{dataset}/query",
+    cursorField: "continuation",
+    cursor: "c2",
+    page: 2,
+    items: 64
   })
 ]
 
@@ -72,7 +84,8 @@ describe("Errors", () => {
         "Dataset not found (404 GET /api/v1/datasets/acme/support, getDataset)",
         "Not a Re:infer response, HTML page: \"<html><title>502 Bad Gateway</title>\" (502 GET /api/v1/datasets/acme/support, getDataset)",
         "Response did not match the schema: Expected string, got 3 at dataset.name (200 GET /api/v1/datasets/acme/support, getDataset)",
-        "Invalid input dataset: must not be \"..\" (GET /api/v1/datasets/{project}/{dataset}, getDataset, nothing was sent)"
+        "Invalid input dataset: must not be \"..\" (GET https://acme.reinfer.io/api/v1/datasets/{project}/{dataset}, getDataset, nothing was sent)",
+        "Cursor did not advance: continuation \"c2\" came back unchanged after 64 items (page 2, POST /api/v1/datasets/acme/support/query, queryDataset)"
       ])
     })
 
@@ -147,7 +160,8 @@ describe("Errors", () => {
               ReinferApiError: (e) => Effect.succeed(e._tag),
               ReinferUnexpectedResponse: (e) => Effect.succeed(e._tag),
               ReinferDecodeError: (e) => Effect.succeed(e._tag),
-              ReinferRequestError: (e) => Effect.succeed(e._tag)
+              ReinferRequestError: (e) => Effect.succeed(e._tag),
+              ReinferPaginationError: (e) => Effect.succeed(e._tag)
             })
           )
           assert.strictEqual(caught, error._tag)
@@ -158,11 +172,17 @@ describe("Errors", () => {
         assert.strictEqual(status, 404)
       }))
 
-    it("isReinferError recognises the five call errors and nothing else", () => {
-      for (const error of everyError) assert.isTrue(isReinferError(error), error._tag)
+    it("isReinferError recognises the family by its ReinferErrorTypeId, and nothing else", () => {
+      for (const error of everyError) {
+        assert.isTrue(isReinferError(error), error._tag)
+        // The mark lives on the prototype: it is not a field, so it stays out of JSON and of equality.
+        assert.notProperty(JSON.parse(JSON.stringify(error)), ReinferErrorTypeId)
+        assert.isFalse(Object.hasOwn(error, ReinferErrorTypeId))
+      }
       assert.isFalse(isReinferError(new ReinferConfigError({ setting: "token", issue: "must not be empty" })))
       assert.isFalse(isReinferError(new Error("x")))
       assert.isFalse(isReinferError({ _tag: "ReinferApiError", status: 404 }))
+      assert.isTrue(isReinferError({ [ReinferErrorTypeId]: ReinferErrorTypeId }), "a copy of the module from another bundle marks it the same")
       assert.isFalse(isReinferError(undefined))
     })
 

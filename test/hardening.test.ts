@@ -274,10 +274,10 @@ describe("Hardening (issue 11)", () => {
         assert.strictEqual(handled, "config: endpoint")
       }))
 
-    it.effect("ReinferClient.Default without variables names the missing variable and its form", () =>
+    it.effect("ReinferClient.layerConfigFetch without variables names the missing variable and its form", () =>
       Effect.gen(function*() {
         const exit = yield* Effect.exit(
-          Effect.provide(Effect.map(ReinferClient, (client) => client.endpoint), ReinferClient.Default).pipe(
+          Effect.provide(Effect.map(ReinferClient, (client) => client.endpoint), ReinferClient.layerConfigFetch).pipe(
             Effect.provide(ConfigProvider.layer(ConfigProvider.fromEnv({ env: {} })))
           )
         )

@@ -4,6 +4,7 @@ import { FetchHttpClient } from "effect/http"
 import * as v8 from "node:v8"
 import * as vm from "node:vm"
 import { ReinferClient } from "../src/client.ts"
+import { isReinferError } from "../src/errors.ts"
 import * as Pagination from "../src/pagination.ts"
 import * as StatefulServer from "./support/stateful-server.ts"
 import { driveFiber, failureOf } from "./support/test-clock.ts"
@@ -132,12 +133,15 @@ describe("Pagination", () => {
         assert.strictEqual(error.cursor, "o128")
         assert.strictEqual(error.cursorField, "continuation")
         assert.strictEqual(error.page, 3)
+        assert.strictEqual(error.route, "/api/_private/sources/{project}/{source}/comments")
+        assert.match(error.url, /\/api\/_private\/sources\/acme\/stuck\/comments\?(.*&)?after=o128(&|$)/)
+        assert.isTrue(isReinferError(error))
         assert.include(error.message, "listComments")
         assert.include(error.message, `"o128"`)
         assert.strictEqual(
           error.message,
           `Cursor did not advance: continuation "o128" came back unchanged after 64 items ` +
-            `(page 3, GET /api/_private/sources/{project}/{source}/comments, listComments)`
+            `(page 3, GET /api/_private/sources/acme/stuck/comments, listComments)`
         )
         // The third page answered a new cursor, so its items were delivered; the same page was never asked again.
         assert.strictEqual(seen.length, 192)

@@ -9,7 +9,7 @@ import { TestClock } from "effect/testing"
 import {
   ReinferApiError,
   ReinferDecodeError,
-  type ReinferError,
+  type ReinferCallError,
   type ReinferErrorContext,
   ReinferRequestError,
   ReinferTransportError,
@@ -21,6 +21,7 @@ import {
   deleteNotFoundIsSuccess,
   isRetryable,
   makeSchedule,
+  scheduleOf,
   mergeRetryOptions,
   parseRetryAfter,
   resolveRetryOptions,
@@ -63,8 +64,8 @@ const fixedRandom = (draw: number): Random.Random => ({ nextIntUnsafe: () => 0, 
 
 /** Feeds `inputs` to a schedule one by one; each step gives its delay in ms, or "stop" when the schedule ends. */
 const stepDelays = (
-  schedule: Schedule.Schedule<unknown, ReinferError>,
-  inputs: ReadonlyArray<ReinferError>
+  schedule: Schedule.Schedule<unknown, ReinferCallError>,
+  inputs: ReadonlyArray<ReinferCallError>
 ): Effect.Effect<ReadonlyArray<number | "stop">> =>
   Effect.gen(function*() {
     const step = yield* Schedule.toStep(schedule)
@@ -230,35 +231,47 @@ describe("Retry", () => {
     })
   })
 
-  describe("makeSchedule (stepped)", () => {
+  describe("makeSchedule", () => {
+    it.effect("checks the options, then gives the schedule the client uses", () =>
+      Effect.gen(function*() {
+        const schedule = yield* makeSchedule({ maxRetries: 2 }, SAFE)
+        const delays = yield* stepDelays(schedule, [api(503), api(503), api(503)])
+        assert.deepStrictEqual(delays.slice(2), ["stop"])
+        const error = yield* Effect.flip(makeSchedule({ maxRetries: -1 }))
+        assert.strictEqual(error._tag, "ReinferConfigError")
+        assert.strictEqual(error.setting, "retry.maxRetries")
+      }).pipe(Effect.provideService(Random.Random, fixedRandom(0.5))))
+  })
+
+  describe("scheduleOf (stepped)", () => {
     it.effect("backs off exponentially from 250 ms and stops after 3 retries", () =>
       Effect.gen(function*() {
-        const delays = yield* stepDelays(makeSchedule(resolved(), SAFE), [api(503), transport(), api(429), api(503)])
+        const delays = yield* stepDelays(scheduleOf(resolved(), SAFE), [api(503), transport(), api(429), api(503)])
         assert.deepStrictEqual(delays, [250, 500, 1000, "stop"])
       }).pipe(Effect.provideService(Random.Random, fixedRandom(0.5))))
 
     it.effect("caps the backoff at maxDelay", () =>
       Effect.gen(function*() {
         const errors = Array.from({ length: 9 }, () => api(503))
-        const delays = yield* stepDelays(makeSchedule(resolved({ maxRetries: 8 }), SAFE), errors)
+        const delays = yield* stepDelays(scheduleOf(resolved({ maxRetries: 8 }), SAFE), errors)
         assert.deepStrictEqual(delays, [250, 500, 1000, 2000, 4000, 8000, 8000, 8000, "stop"])
       }).pipe(Effect.provideService(Random.Random, fixedRandom(0.5))))
 
     it.effect("keeps jitter within ±20 % of the backoff and never above the cap", () =>
       Effect.gen(function*() {
         const options = resolved({ maxRetries: 7, maxDelay: "5 seconds" })
-        const lowest = yield* stepDelays(makeSchedule(options, SAFE), Array.from({ length: 7 }, () => api(503))).pipe(
+        const lowest = yield* stepDelays(scheduleOf(options, SAFE), Array.from({ length: 7 }, () => api(503))).pipe(
           Effect.provideService(Random.Random, fixedRandom(0))
         )
         assert.deepStrictEqual(lowest, [200, 400, 800, 1600, 3200, 5000, 5000])
-        const highest = yield* stepDelays(makeSchedule(options, SAFE), Array.from({ length: 7 }, () => api(503))).pipe(
+        const highest = yield* stepDelays(scheduleOf(options, SAFE), Array.from({ length: 7 }, () => api(503))).pipe(
           Effect.provideService(Random.Random, fixedRandom(0.999999))
         )
         for (const [index, delay] of highest.entries()) {
           assert.closeTo(delay as number, Math.min(250 * 2 ** index * 1.2, 5000), 0.01)
         }
         // With a real (seeded) generator: every delay within the bounds, and not all on the same point.
-        const seeded = yield* stepDelays(makeSchedule(resolved({ maxRetries: 4 }), SAFE), Array.from({ length: 4 }, () => api(503))).pipe(
+        const seeded = yield* stepDelays(scheduleOf(resolved({ maxRetries: 4 }), SAFE), Array.from({ length: 4 }, () => api(503))).pipe(
           Random.withSeed("jitter")
         )
         const factors = seeded.map((delay, index) => (delay as number) / (250 * 2 ** index))
@@ -271,11 +284,11 @@ describe("Retry", () => {
 
     it.effect("lets Retry-After replace the backoff, even above maxDelay, up to the cap", () =>
       Effect.gen(function*() {
-        const delays = yield* stepDelays(makeSchedule(resolved(), SAFE), [api(429, "20 seconds"), api(503), unexpected(503)])
+        const delays = yield* stepDelays(scheduleOf(resolved(), SAFE), [api(429, "20 seconds"), api(503), unexpected(503)])
         assert.deepStrictEqual(delays, [20_000, 500, 1000])
-        const exactlyAtCap = yield* stepDelays(makeSchedule(resolved(), SAFE), [api(503, "60 seconds")])
+        const exactlyAtCap = yield* stepDelays(scheduleOf(resolved(), SAFE), [api(503, "60 seconds")])
         assert.deepStrictEqual(exactlyAtCap, [60_000])
-        const zero = yield* stepDelays(makeSchedule(resolved(), SAFE), [api(503, 0)])
+        const zero = yield* stepDelays(scheduleOf(resolved(), SAFE), [api(503, 0)])
         assert.deepStrictEqual(zero, [0])
       }).pipe(Effect.provideService(Random.Random, fixedRandom(0.5))))
 
@@ -290,47 +303,47 @@ describe("Retry", () => {
           serverTiming: [],
           retryAfter: Duration.seconds(3)
         })
-        assert.deepStrictEqual(yield* stepDelays(makeSchedule(resolved(), SAFE), [error]), [3000])
+        assert.deepStrictEqual(yield* stepDelays(scheduleOf(resolved(), SAFE), [error]), [3000])
       }).pipe(Effect.provideService(Random.Random, fixedRandom(0.5))))
 
     it.effect("stops at once when Retry-After exceeds the cap", () =>
       Effect.gen(function*() {
-        assert.deepStrictEqual(yield* stepDelays(makeSchedule(resolved(), SAFE), [api(429, "61 seconds")]), ["stop"])
+        assert.deepStrictEqual(yield* stepDelays(scheduleOf(resolved(), SAFE), [api(429, "61 seconds")]), ["stop"])
         assert.deepStrictEqual(
-          yield* stepDelays(makeSchedule(resolved(), SAFE), [api(503), api(429, "2 minutes")]),
+          yield* stepDelays(scheduleOf(resolved(), SAFE), [api(503), api(429, "2 minutes")]),
           [250, "stop"]
         )
         const generous = resolved({ retryAfterCap: "5 minutes" })
-        assert.deepStrictEqual(yield* stepDelays(makeSchedule(generous, SAFE), [api(429, "2 minutes")]), [120_000])
+        assert.deepStrictEqual(yield* stepDelays(scheduleOf(generous, SAFE), [api(429, "2 minutes")]), [120_000])
       }).pipe(Effect.provideService(Random.Random, fixedRandom(0.5))))
 
     it.effect("stops on an error that is not retryable, whenever it comes", () =>
       Effect.gen(function*() {
         for (const error of [api(400), api(404), api(409), decode, request, transport("TlsFailure"), unexpected(200)]) {
-          assert.deepStrictEqual(yield* stepDelays(makeSchedule(resolved(), SAFE), [error]), ["stop"], error.message)
+          assert.deepStrictEqual(yield* stepDelays(scheduleOf(resolved(), SAFE), [error]), ["stop"], error.message)
         }
-        assert.deepStrictEqual(yield* stepDelays(makeSchedule(resolved(), SAFE), [api(503), api(400)]), [250, "stop"])
-        assert.deepStrictEqual(yield* stepDelays(makeSchedule(resolved(), SAFE_WITH_CONFLICT), [api(409)]), [250])
+        assert.deepStrictEqual(yield* stepDelays(scheduleOf(resolved(), SAFE), [api(503), api(400)]), [250, "stop"])
+        assert.deepStrictEqual(yield* stepDelays(scheduleOf(resolved(), SAFE_WITH_CONFLICT), [api(409)]), [250])
       }).pipe(Effect.provideService(Random.Random, fixedRandom(0.5))))
 
     it.effect("never retries an unsafe operation, and never when maxRetries is 0", () =>
       Effect.gen(function*() {
-        assert.deepStrictEqual(yield* stepDelays(makeSchedule(resolved(), UNSAFE), [api(503)]), ["stop"])
-        assert.deepStrictEqual(yield* stepDelays(makeSchedule(resolved({ maxRetries: 0 }), SAFE), [api(503)]), ["stop"])
+        assert.deepStrictEqual(yield* stepDelays(scheduleOf(resolved(), UNSAFE), [api(503)]), ["stop"])
+        assert.deepStrictEqual(yield* stepDelays(scheduleOf(resolved({ maxRetries: 0 }), SAFE), [api(503)]), ["stop"])
       }).pipe(Effect.provideService(Random.Random, fixedRandom(0.5))))
 
     it.effect("lets a user's schedule decide timing, but still only for retryable errors", () =>
       Effect.gen(function*() {
         const options = resolved({ schedule: Schedule.spaced("2 seconds").pipe(Schedule.upTo({ times: 2 })), maxRetries: 10 })
-        assert.deepStrictEqual(yield* stepDelays(makeSchedule(options, SAFE), [api(503), api(503), api(503)]), [2000, 2000, "stop"])
-        assert.deepStrictEqual(yield* stepDelays(makeSchedule(options, SAFE), [api(400)]), ["stop"])
-        assert.deepStrictEqual(yield* stepDelays(makeSchedule(options, UNSAFE), [api(503)]), ["stop"])
+        assert.deepStrictEqual(yield* stepDelays(scheduleOf(options, SAFE), [api(503), api(503), api(503)]), [2000, 2000, "stop"])
+        assert.deepStrictEqual(yield* stepDelays(scheduleOf(options, SAFE), [api(400)]), ["stop"])
+        assert.deepStrictEqual(yield* stepDelays(scheduleOf(options, UNSAFE), [api(503)]), ["stop"])
       }))
   })
 
-  describe("makeSchedule (with Effect.retry under the TestClock)", () => {
+  describe("scheduleOf (with Effect.retry under the TestClock)", () => {
     /** An effect that fails with the scripted errors in turn, then succeeds; `calls` records each attempt's time. */
-    const scripted = (errors: ReadonlyArray<ReinferError>) => {
+    const scripted = (errors: ReadonlyArray<ReinferCallError>) => {
       const calls: Array<number> = []
       const effect = Effect.gen(function*() {
         calls.push(yield* Clock.currentTimeMillis)
@@ -344,7 +357,7 @@ describe("Retry", () => {
     it.effect("waits 250 ms, 500 ms, 1 s between attempts, then succeeds", () =>
       Effect.gen(function*() {
         const { calls, effect } = scripted([api(503), transport(), api(502)])
-        const fiber = yield* effect.pipe(Effect.retry(makeSchedule(resolved(), SAFE)), Effect.forkChild)
+        const fiber = yield* effect.pipe(Effect.retry(scheduleOf(resolved(), SAFE)), Effect.forkChild)
         yield* TestClock.adjust("249 millis")
         assert.strictEqual(calls.length, 1)
         yield* TestClock.adjust("1 millis")
@@ -359,7 +372,7 @@ describe("Retry", () => {
     it.effect("fails with the last error after maxRetries retries", () =>
       Effect.gen(function*() {
         const { calls, effect } = scripted(Array.from({ length: 10 }, (_, index) => api(500 + (index % 2) * 3)))
-        const fiber = yield* effect.pipe(Effect.retry(makeSchedule(resolved(), SAFE)), Effect.flip, Effect.forkChild)
+        const fiber = yield* effect.pipe(Effect.retry(scheduleOf(resolved(), SAFE)), Effect.flip, Effect.forkChild)
         yield* TestClock.adjust("10 seconds")
         const error = yield* Fiber.join(fiber)
         assert.strictEqual(calls.length, 4)
@@ -372,7 +385,7 @@ describe("Retry", () => {
         const now = yield* Clock.currentTimeMillis
         const retryAfter = parseRetryAfter("Thu, 01 Jan 2026 00:00:07 GMT", now)
         const { calls, effect } = scripted([api(503, retryAfter)])
-        const fiber = yield* effect.pipe(Effect.retry(makeSchedule(resolved(), SAFE)), Effect.forkChild)
+        const fiber = yield* effect.pipe(Effect.retry(scheduleOf(resolved(), SAFE)), Effect.forkChild)
         yield* TestClock.adjust("6999 millis")
         assert.strictEqual(calls.length, 1)
         yield* TestClock.adjust("1 millis")
@@ -383,7 +396,7 @@ describe("Retry", () => {
     it.effect("fails at once with the ApiError when Retry-After is above the cap, so the caller decides", () =>
       Effect.gen(function*() {
         const { calls, effect } = scripted([api(429, "5 minutes")])
-        const error = yield* effect.pipe(Effect.retry(makeSchedule(resolved(), SAFE)), Effect.flip)
+        const error = yield* effect.pipe(Effect.retry(scheduleOf(resolved(), SAFE)), Effect.flip)
         assert.strictEqual(calls.length, 1)
         assert.strictEqual(error._tag, "ReinferApiError")
         if (error._tag === "ReinferApiError") assert.strictEqual(Duration.toMillis(error.retryAfter!), 300_000)
@@ -392,7 +405,7 @@ describe("Retry", () => {
     it.effect("does not retry a non-retryable error at all", () =>
       Effect.gen(function*() {
         const { calls, effect } = scripted([api(422)])
-        const error = yield* effect.pipe(Effect.retry(makeSchedule(resolved(), SAFE)), Effect.flip)
+        const error = yield* effect.pipe(Effect.retry(scheduleOf(resolved(), SAFE)), Effect.flip)
         assert.strictEqual(calls.length, 1)
         assert.strictEqual(error._tag, "ReinferApiError")
       }))

@@ -16,5 +16,5 @@ export const upload = BulkSync.syncCommentsBulk({
   onProgress: (progress) => Effect.sync(() => process.stdout.write(`\r${progress.synced}/${progress.total}`))
 }).pipe(
   Effect.tap((result) => Effect.log(`${result.new} new, ${result.failed.length} failed, ${result.requests} requests`)),
-  Effect.provide(ReinferClient.Default)
+  Effect.provide(ReinferClient.layerConfigFetch)
 )

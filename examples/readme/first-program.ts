@@ -8,4 +8,4 @@ const program = Effect.gen(function*() {
 })
 
 // REINFER_ENDPOINT and REINFER_TOKEN come from the environment.
-Effect.runPromise(program.pipe(Effect.provide(ReinferClient.Default)))
+Effect.runPromise(program.pipe(Effect.provide(ReinferClient.layerConfigFetch)))

@@ -7,5 +7,5 @@ export const printComments = Pagination.listCommentsStream(
   { pageSize: 256 }
 ).pipe(
   Stream.runForEach((comment) => Effect.log(`${comment.timestamp} ${comment.id}`)),
-  Effect.provide(ReinferClient.Default)
+  Effect.provide(ReinferClient.layerConfigFetch)
 )

@@ -12,4 +12,4 @@ export const consumer = StreamConsumer.consumeStream({
   // A result whose handler fails is tagged as a stream exception instead of blocking the stream.
   exceptions: { type: "Handler failed" },
   handler: (result) => Effect.log(`open a ticket for ${result.comment.uid}`)
-}).pipe(Effect.provide(ReinferClient.Default))
+}).pipe(Effect.provide(ReinferClient.layerConfigFetch))

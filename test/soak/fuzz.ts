@@ -7,7 +7,7 @@
  * characters, lone surrogates, any Unicode), a query parameter or any node of the body becomes any value at all
  * (NaN, ±Infinity, bigints, symbols' holders, class instances, sparse arrays, runaway nesting, …), an unknown key
  * is added, or the whole input is replaced. The property, for every operation:
- * - the call ends in a value or a typed ReinferError, never a defect;
+ * - the call ends in a value or a typed ReinferCallError, never a defect;
  * - a call refused before sending sent nothing;
  * - whatever arrived is as the OpenAPI description says (request-check.ts), and in particular every path
  *   parameter arrived in its own segment, as given.
@@ -19,7 +19,7 @@ import { FetchHttpClient } from "effect/http"
 import fc from "fast-check"
 import { type OperationDefinition, operations } from "../../generated/operations.ts"
 import { type CallOptions, ReinferClient } from "../../src/client.ts"
-import { isReinferError, type ReinferError } from "../../src/errors.ts"
+import { isReinferError, type ReinferCallError } from "../../src/errors.ts"
 import * as FaultServer from "../support/fault-server.ts"
 import type { RequestChecker } from "./request-check.ts"
 
@@ -41,13 +41,13 @@ export interface FuzzResult {
   readonly escaped: number
   /** Requests that arrived with something else the spec does not allow. */
   readonly specInvalid: number
-  /** Calls that ended in a defect or in an error that is not a ReinferError. */
+  /** Calls that ended in a defect or in an error that is not a ReinferCallError. */
   readonly untyped: number
   /** One line for each operation whose property failed: the smallest input found, and what went wrong. */
   readonly counterexamples: ReadonlyArray<string>
 }
 
-type Method = (input: unknown, options?: CallOptions) => Effect.Effect<unknown, ReinferError>
+type Method = (input: unknown, options?: CallOptions) => Effect.Effect<unknown, ReinferCallError>
 
 type Mutation =
   | { readonly kind: "none" }

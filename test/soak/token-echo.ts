@@ -13,7 +13,7 @@
 import { Cause, Effect, Exit, Layer } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { ReinferClient } from "../../src/client.ts"
-import type { ReinferError } from "../../src/errors.ts"
+import type { ReinferCallError } from "../../src/errors.ts"
 import * as FaultServer from "../support/fault-server.ts"
 import * as LogCapture from "../support/log-capture.ts"
 import { SOURCE as source } from "../support/payloads.ts"
@@ -101,7 +101,7 @@ export const runTokenPhase = async (calls: number): Promise<TokenPhaseResult> =>
   const program = Effect.gen(function*() {
     const client = yield* ReinferClient
     for (let index = 0; index < calls; index++) {
-      const call: Effect.Effect<unknown, ReinferError> = index % 2 === 0
+      const call: Effect.Effect<unknown, ReinferCallError> = index % 2 === 0
         ? client.getSource({ project: "soak", source: "emails" })
         : client.withResponse.getSource({ project: "soak", source: "emails" })
       const exit = yield* Effect.exit(Effect.withSpan(call, "soak.token-call"))

@@ -14,7 +14,7 @@ import { Cause, Duration, Effect, Exit, Layer, ManagedRuntime } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { type OperationId, operations } from "../../generated/operations.ts"
 import { ReinferClient, type ReinferClientShape } from "../../src/client.ts"
-import { isReinferError, type ReinferError } from "../../src/errors.ts"
+import { isReinferError, type ReinferCallError } from "../../src/errors.ts"
 import type * as Sandbox from "../../src/sandbox/index.ts"
 import { CALL_HEADER, type CountingProxy } from "./counting-proxy.ts"
 
@@ -55,7 +55,7 @@ interface CallKind {
     client: ReinferClientShape,
     index: number,
     options: { readonly headers: Readonly<Record<string, string>> }
-  ) => Effect.Effect<unknown, ReinferError>
+  ) => Effect.Effect<unknown, ReinferCallError>
 }
 
 const { dataset, project, source, stream } = SCENE
@@ -109,11 +109,11 @@ export interface CallOutcome {
   readonly operationId: OperationId
   readonly safe: boolean
   readonly milliseconds: number
-  /** The error's tag when the call failed with a ReinferError. */
+  /** The error's tag when the call failed with a ReinferCallError. */
   readonly failure: string | undefined
   /** Why the failure is not one its operation and the faults explain; undefined when it is. */
   readonly unexpected: string | undefined
-  /** Set when the call ended in a defect or an interruption instead of a value or a ReinferError. */
+  /** Set when the call ended in a defect or an interruption instead of a value or a ReinferCallError. */
   readonly defect: string | undefined
 }
 
@@ -175,7 +175,7 @@ const outcomeOf = (
   operationId: OperationId,
   safe: boolean,
   milliseconds: number,
-  exit: Exit.Exit<unknown, ReinferError>,
+  exit: Exit.Exit<unknown, ReinferCallError>,
   options: PhaseOptions
 ): CallOutcome => {
   const base = { callId, operationId, safe, milliseconds }
@@ -190,7 +190,7 @@ const outcomeOf = (
 }
 
 // With faults on, a call that is sent once may meet a 429, a 503, an HTML 502 or a lost answer; nothing else.
-const unexpectedFailure = (error: ReinferError, safe: boolean, options: PhaseOptions): string | undefined => {
+const unexpectedFailure = (error: ReinferCallError, safe: boolean, options: PhaseOptions): string | undefined => {
   if (!options.faults) return `failed without faults: ${error.message}`
   if (safe) return `a retry-safe call failed: ${error.message}`
   switch (error._tag) {
