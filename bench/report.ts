@@ -398,7 +398,7 @@ const renderMemory = (results: Results["memory"], goals: Array<GoalRow>): string
   const lines = [
     title,
     "",
-    `\`Pagination.listCommentsStream\` over ${results.transport === "fetch" ? "FetchHttpClient (the default)" : "undici"}, ` +
+    `\`Pagination.stream("listComments")\` over ${results.transport === "fetch" ? "FetchHttpClient (the default)" : "undici"}, ` +
     `pages of ${results.pageSize} (the API's maximum), each size in a fresh process that keeps no comment ` +
     "(bench/streaming-memory-child.ts, on Node's own type stripping so no loader sits in the process). The " +
     "server makes the comments on the fly in another process. *Baseline* is the child's RSS after loading " +

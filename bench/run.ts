@@ -114,7 +114,7 @@ const section3 = async (
   profile: (typeof PROFILES)["full" | "quick"]["memory"],
   log: (line: string) => void
 ): Promise<Results["memory"]> => {
-  const missing = await missingExport("../src/pagination.ts", "listCommentsStream")
+  const missing = await missingExport("../src/pagination.ts", "stream")
   if (missing !== undefined) return { pending: missing }
   const { runStreamingMemory } = await import("./streaming-memory.ts")
   const transport = "fetch" as const

@@ -1,6 +1,6 @@
 /**
  * One streaming-memory measurement, run in its own process by streaming-memory.ts: iterates `count` comments
- * through `Pagination.listCommentsStream` against the loopback server, keeping none of them, and prints one JSON
+ * through `Pagination.stream("listComments", …)` against the loopback server, keeping none of them, and prints one JSON
  * line with the process's peak RSS and RSS samples along the way.
  *
  * Arguments: `<server url> <count> <page size> <fetch|undici>`. Run with `--expose-gc`, so the baseline and the
@@ -12,7 +12,7 @@
 import { Effect, Layer, Stream } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { ReinferClient } from "../src/client.ts"
-import { listCommentsStream } from "../src/pagination.ts"
+import { stream } from "../src/pagination.ts"
 import { TOKEN } from "./server.ts"
 
 /**
@@ -54,7 +54,7 @@ const main = async () => {
   const started = performance.now()
   let items = 0
   await Effect.runPromise(
-    listCommentsStream({ project: "bench", source: `gen-${count}` }, { pageSize }).pipe(
+    stream("listComments", { project: "bench", source: `gen-${count}` }, { pageSize }).pipe(
       Stream.runForEach((comment) =>
         Effect.sync(() => {
           items += 1

@@ -1,5 +1,5 @@
 /**
- * Section 3, streaming memory: 10k, 100k and 1M comments through `Pagination.listCommentsStream` (pages of 256,
+ * Section 3, streaming memory: 10k, 100k and 1M comments through `Pagination.stream("listComments")` (pages of 256,
  * the API's maximum), each size in a fresh process (streaming-memory-child.ts), so each peak RSS is that size's
  * alone. The server generates the comments on the fly in another process (server.ts).
  *

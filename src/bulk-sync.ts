@@ -11,14 +11,15 @@
  *
  * @since 0.1.0
  */
-import { Effect, Queue, Result, Schema, Stream } from "effect"
+import { Effect, Queue, Result, type Schema, Stream } from "effect"
 import type { OperationTypes } from "../generated/client-shape.ts"
 import { type OperationDefinition, operations } from "../generated/operations.ts"
+import { SyncCommentsRequest } from "../generated/schemas/comments.ts"
 import { type CallOptions, ReinferClient, type ReinferClientShape } from "./client.ts"
-import { formatPath, type ReinferCallError, summarizeSchemaError } from "./errors.ts"
+import { formatField, type ReinferCallError, type ReinferRequestError } from "./errors.ts"
+import { limitOf } from "./internal/schema-limits.ts"
+import { validateInput } from "./internal/validate-input.ts"
 import { invalidInput } from "./request.ts"
-import { NOT_VOUCHED, requestEncoder } from "./internal/fast-codec.ts"
-import { snapshotInput } from "./internal/input-snapshot.ts"
 
 /**
  * A comment to upsert, as `syncComments` takes it.
@@ -56,16 +57,21 @@ export type BulkInput<A, E = never, R = never> = Iterable<A> | AsyncIterable<A> 
 export const DEFAULT_BATCH_SIZE = 128
 
 /**
- * The API's limit on comments per `syncComments` request (the spec's `maxItems`).
+ * The API's limit on comments per `syncComments` request, read from the spec's `maxItems` (16384).
  *
  * @since 0.1.0
  * @category configuration
  */
-export const MAX_COMMENTS_PER_REQUEST = 16384
+export const MAX_COMMENTS_PER_REQUEST: number = limitOf(
+  SyncCommentsRequest.fields.comments,
+  "maxLength",
+  "SyncCommentsRequest.comments"
+)
 
 /**
- * The limit on raw emails per `syncRawEmails` request: the schema allows 16384, but the documentation says "at
- * most 4096", so we keep to the stricter one.
+ * The limit on raw emails per `syncRawEmails` request: the spec's schema allows 16384 (its description notes the
+ * documentation's "at most 4096"), so this is a deliberate choice of the stricter figure, not a restatement of
+ * the schema.
  *
  * @since 0.1.0
  * @category configuration
@@ -364,9 +370,6 @@ interface Indexed<A> {
   readonly index: number
 }
 
-// Unknown keys are rejected, as the client does for every request body.
-const STRICT = { onExcessProperty: "error", errors: "all" } as const
-
 // Statuses that say nothing about the batch's content: bisecting would only repeat them.
 const NOT_ABOUT_CONTENT = new Set([401, 403, 404, 408, 429])
 
@@ -380,134 +383,12 @@ const run = <A, E, R>(
     const operation = operations[bulk.operationId] as OperationDefinition
     const requestError = (field: string, issue: string, cause?: unknown) =>
       invalidInput(operation, { endpoint: client.endpoint }, field, issue, cause)
-    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE
-    const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY
-    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > bulk.maximum) {
-      return yield* requestError("batchSize", `must be an integer from 1 to ${bulk.maximum}, got ${batchSize}`)
-    }
-    if (!Number.isInteger(concurrency) || concurrency < 1) {
-      return yield* requestError("concurrency", `must be a positive integer, got ${concurrency}`)
-    }
-
-    const validate = Schema.encodeUnknownResult(operation.requestBody as Schema.Codec<unknown, unknown>)
-    // The compiled encoder settles the common case (a valid item) at a fraction of the schema's cost; the schema
-    // runs only for items it does not vouch for, and names their field.
-    const encode = requestEncoder((operation.requestBody as Schema.Top).ast)
-    const seen = (options.duplicates ?? "reject") === "reject" ? new Map<string, number>() : undefined
+    const { batchSize, concurrency } = yield* checkOptions(bulk, options, requestError)
+    const tally: Tally = { read: 0, new: 0, updated: 0, unchanged: 0, requests: 0, failed: [] }
     const total = options.total ?? (Array.isArray(input) ? input.length : undefined)
-    const counts = { read: 0, new: 0, updated: 0, unchanged: 0, requests: 0 }
-    const failed: Array<BulkSyncFailure> = []
-
-    const progress = (done: boolean): BulkSyncProgress => ({
-      read: counts.read,
-      synced: counts.new + counts.updated + counts.unchanged,
-      failed: failed.length,
-      new: counts.new,
-      updated: counts.updated,
-      unchanged: counts.unchanged,
-      requests: counts.requests,
-      total,
-      done
-    })
-    // Suspended, so the snapshot is taken when the report runs, not when the pipeline is built.
-    const report = (done: boolean): Effect.Effect<void> =>
-      Effect.suspend(() => {
-        if (options.onProgress === undefined) return Effect.void
-        const reported = options.onProgress(progress(done))
-        return Effect.isEffect(reported) ? reported : Effect.void
-      })
-
-    // Checks one item before anything is sent; a failure is recorded and the item dropped from the upload.
-    const admit = (item: A): Indexed<A> | undefined => {
-      const index = counts.read
-      counts.read += 1
-      const at = `${bulk.itemsField}[${index}]`
-      const body = bulk.bodyOf([item])
-      const vouched = encode?.(body) ?? NOT_VOUCHED
-      // The schema checks a snapshot of the item, read once, and the snapshot's encoding is what will be sent.
-      const snapshot = vouched === NOT_VOUCHED ? snapshotInput(body) : undefined
-      if (snapshot !== undefined && Result.isFailure(snapshot)) {
-        const inner = snapshot.failure.path[0] === bulk.itemsField && snapshot.failure.path[1] === 0
-          ? snapshot.failure.path.slice(2)
-          : []
-        const field = inner.length === 0 ? at : `${at}${typeof inner[0] === "number" ? "" : "."}${formatPath(inner)}`
-        failed.push({ id: safeId(bulk, item), index, error: requestError(field, snapshot.failure.issue) })
-        return undefined
-      }
-      const checked = snapshot === undefined ? undefined : validate(snapshot.success, STRICT)
-      if (checked !== undefined && checked._tag === "Failure") {
-        const [first] = summarizeSchemaError(checked.failure)
-        // The issue path starts at the one-item body (`comments`, 0, ...): report it at the input position.
-        const path = first?.path ?? []
-        const inner = path[0] === bulk.itemsField && path[1] === 0 ? path.slice(2) : []
-        const field = inner.length === 0 ? at : `${at}${typeof inner[0] === "number" ? "" : "."}${formatPath(inner)}`
-        failed.push({
-          id: safeId(bulk, item),
-          index,
-          error: requestError(field, first?.message ?? checked.failure.message, checked.failure)
-        })
-        return undefined
-      }
-      const id = bulk.idOf(item)
-      if (seen !== undefined && id !== undefined) {
-        const earlier = seen.get(id)
-        if (earlier !== undefined) {
-          failed.push({
-            id,
-            index,
-            error: requestError(
-              `${at}.id`,
-              `repeats the id of ${bulk.itemsField}[${earlier}], so it was not sent (duplicates: "allow" sends both)`
-            )
-          })
-          return undefined
-        }
-        seen.set(id, index)
-      }
-      // What was checked is what is sent: the encoded copy (timestamps in their canonical form), not the caller's
-      // object, which could still change before its batch goes out.
-      const encoded = (vouched === NOT_VOUCHED ? (checked as { readonly success: unknown }).success : vouched) as
-        Readonly<Record<string, ReadonlyArray<A>>>
-      return { item: encoded[bulk.itemsField]![0]!, index }
-    }
-
-    const send = (part: ReadonlyArray<Indexed<A>>) =>
-      client.execute(
-        bulk.operationId,
-        {
-          project: options.project,
-          source: options.source,
-          ...(options.noCharge === undefined ? {} : { no_charge: options.noCharge }),
-          body: bulk.bodyOf(part.map(({ item }) => item))
-        } as never,
-        options.callOptions
-      )
-
-    // Sends a batch; a rejection about its content splits it in two until each rejected item is alone.
-    const sync = (part: ReadonlyArray<Indexed<A>>): Effect.Effect<void, ReinferCallError> =>
-      send(part).pipe(
-        Effect.matchEffect({
-          onSuccess: (response) => {
-            const data = response.data as { readonly new: number; readonly updated: number; readonly unchanged: number }
-            counts.requests += response.attempts
-            counts.new += data.new
-            counts.updated += data.updated
-            counts.unchanged += data.unchanged
-            return Effect.void
-          },
-          onFailure: (error) => {
-            counts.requests += error.attempts
-            if (!isAboutContent(error)) return Effect.fail(error)
-            if (part.length === 1) {
-              const [only] = part
-              failed.push({ id: bulk.idOf(only!.item), index: only!.index, error })
-              return Effect.void
-            }
-            const middle = Math.ceil(part.length / 2)
-            return Effect.andThen(sync(part.slice(0, middle)), sync(part.slice(middle)))
-          }
-        })
-      )
+    const report = reporter(options, tally, total)
+    const admit = admission(operation, bulk, options, tally, requestError)
+    const sync = syncing(client, bulk, options, tally)
 
     yield* toStream(input).pipe(
       Stream.map(admit),
@@ -516,16 +397,136 @@ const run = <A, E, R>(
       Stream.mapEffect((batch) => Effect.andThen(sync(batch), report(false)), { concurrency, unordered: true }),
       Stream.runDrain
     )
-    failed.sort((a, b) => a.index - b.index)
+    tally.failed.sort((a, b) => a.index - b.index)
     yield* report(true)
     return {
-      new: counts.new,
-      updated: counts.updated,
-      unchanged: counts.unchanged,
-      failed,
-      requests: counts.requests
+      new: tally.new,
+      updated: tally.updated,
+      unchanged: tally.unchanged,
+      failed: tally.failed,
+      requests: tally.requests
     }
   })
+
+/** What a run has counted so far; every step adds to it. */
+interface Tally {
+  read: number
+  new: number
+  updated: number
+  unchanged: number
+  requests: number
+  readonly failed: Array<BulkSyncFailure>
+}
+
+type RequestErrorOf = (field: string, issue: string, cause?: unknown) => ReinferRequestError
+
+const checkOptions = <A>(bulk: BulkOperation<A>, options: BulkSyncOptions, requestError: RequestErrorOf) => {
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > bulk.maximum) {
+    return Effect.fail(requestError("batchSize", `must be an integer from 1 to ${bulk.maximum}, got ${batchSize}`))
+  }
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    return Effect.fail(requestError("concurrency", `must be a positive integer, got ${concurrency}`))
+  }
+  return Effect.succeed({ batchSize, concurrency })
+}
+
+// Suspended, so the snapshot is taken when the report runs, not when the pipeline is built.
+const reporter = (options: BulkSyncOptions, tally: Tally, total: number | undefined) => (done: boolean) =>
+  Effect.suspend((): Effect.Effect<void> => {
+    if (options.onProgress === undefined) return Effect.void
+    const reported = options.onProgress({
+      read: tally.read,
+      synced: tally.new + tally.updated + tally.unchanged,
+      failed: tally.failed.length,
+      new: tally.new,
+      updated: tally.updated,
+      unchanged: tally.unchanged,
+      requests: tally.requests,
+      total,
+      done
+    })
+    return Effect.isEffect(reported) ? reported : Effect.void
+  })
+
+// Checks one item before anything is sent; a failure is recorded and the item dropped from the upload.
+const admission = <A>(
+  operation: OperationDefinition,
+  bulk: BulkOperation<A>,
+  options: BulkSyncOptions,
+  tally: Tally,
+  requestError: RequestErrorOf
+) => {
+  const seen = (options.duplicates ?? "reject") === "reject" ? new Map<string, number>() : undefined
+  return (item: A): Indexed<A> | undefined => {
+    const index = tally.read
+    tally.read += 1
+    const at = `${bulk.itemsField}[${index}]`
+    const checked = validateInput(operation.requestBody as Schema.Top, bulk.bodyOf([item]))
+    if (Result.isFailure(checked)) {
+      // The issue path starts at the one-item body (`comments`, 0, ...): report it at the input position.
+      const { cause, issue, path } = checked.failure
+      const inner = path[0] === bulk.itemsField && path[1] === 0 ? path.slice(2) : []
+      tally.failed.push({ id: safeId(bulk, item), index, error: requestError(formatField(at, inner), issue, cause) })
+      return undefined
+    }
+    // What was checked is what is sent: the encoded copy (timestamps in their canonical form), not the caller's
+    // object, which could still change before its batch goes out.
+    const encoded = (checked.success as Readonly<Record<string, ReadonlyArray<A>>>)[bulk.itemsField]![0]!
+    const id = bulk.idOf(encoded)
+    if (seen !== undefined && id !== undefined) {
+      const earlier = seen.get(id)
+      if (earlier !== undefined) {
+        const issue = `repeats the id of ${bulk.itemsField}[${earlier}], so it was not sent (duplicates: "allow" sends both)`
+        tally.failed.push({ id, index, error: requestError(`${at}.id`, issue) })
+        return undefined
+      }
+      seen.set(id, index)
+    }
+    return { item: encoded, index }
+  }
+}
+
+// Sends a batch; a rejection about its content splits it in two until each rejected item is alone.
+const syncing = <A>(client: ReinferClientShape, bulk: BulkOperation<A>, options: BulkSyncOptions, tally: Tally) => {
+  const send = (part: ReadonlyArray<Indexed<A>>) =>
+    client.execute(
+      bulk.operationId,
+      {
+        project: options.project,
+        source: options.source,
+        ...(options.noCharge === undefined ? {} : { no_charge: options.noCharge }),
+        body: bulk.bodyOf(part.map(({ item }) => item))
+      } as never,
+      options.callOptions
+    )
+  const sync = (part: ReadonlyArray<Indexed<A>>): Effect.Effect<void, ReinferCallError> =>
+    send(part).pipe(
+      Effect.matchEffect({
+        onSuccess: (response) => {
+          const data = response.data as { readonly new: number; readonly updated: number; readonly unchanged: number }
+          tally.requests += response.attempts
+          tally.new += data.new
+          tally.updated += data.updated
+          tally.unchanged += data.unchanged
+          return Effect.void
+        },
+        onFailure: (error) => {
+          tally.requests += error.attempts
+          if (!isAboutContent(error)) return Effect.fail(error)
+          if (part.length === 1) {
+            const [only] = part
+            tally.failed.push({ id: bulk.idOf(only!.item), index: only!.index, error })
+            return Effect.void
+          }
+          const middle = Math.ceil(part.length / 2)
+          return Effect.andThen(sync(part.slice(0, middle)), sync(part.slice(middle)))
+        }
+      })
+    )
+  return sync
+}
 
 const toStream = <A, E, R>(input: BulkInput<A, E, R>): Stream.Stream<A, E, R> => {
   if (Stream.isStream(input)) return input as Stream.Stream<A, E, R>

@@ -7,10 +7,29 @@
  *
  * @since 0.1.0
  */
-import { Clock, Context, Duration, Effect, Layer, Option, Result, type Schedule, Schema, type SchemaAST } from "effect"
-import { FetchHttpClient, Headers, HttpClient, HttpClientRequest, HttpTraceContext } from "effect/http"
+import {
+  Clock,
+  Context,
+  Duration,
+  Effect,
+  Layer,
+  type Redacted,
+  Result,
+  Schema,
+  type SchemaAST,
+  type Tracer
+} from "effect"
+import {
+  FetchHttpClient,
+  Headers,
+  HttpClient,
+  HttpClientRequest,
+  type HttpClientResponse,
+  HttpTraceContext
+} from "effect/http"
 import type { OperationTypes } from "../generated/client-shape.ts"
 import { type OperationDefinition, type OperationId, operations } from "../generated/operations.ts"
+import { type CallOptions, type CallSettings, resolveCallSettings, withCallOptions } from "./call-options.ts"
 import { optionsFromEnvironment, type ReinferOptions, type ResolvedOptions, resolveOptions } from "./config.ts"
 import { decodeEnvelope } from "./envelope.ts"
 import {
@@ -18,47 +37,20 @@ import {
   type ReinferConfigError,
   ReinferDecodeError,
   type ReinferCallError,
-  ReinferRequestError,
+  type ReinferErrorContext,
   ReinferTransportError,
-  ReinferUnexpectedResponse,
-  summarizeSchemaError
+  ReinferUnexpectedResponse
 } from "./errors.ts"
 import { responseDecoder } from "./internal/fast-codec.ts"
 import { redactHeaders, redactText } from "./internal/redact.ts"
+import { summarizeSchemaError } from "./internal/schema-issues.ts"
 import { classifyTransportError, describeTransportError, safeCause } from "./internal/transport-failure.ts"
-import { invalidInput, type PreparedRequest, prepareRequest } from "./request.ts"
-import {
-  deleteNotFoundIsSuccess,
-  mergeRetryOptions,
-  parseRetryAfter,
-  resolveRetryOptions,
-  type RetryOptions,
-  scheduleOf
-} from "./retry.ts"
+import { type PreparedRequest, prepareRequest } from "./request.ts"
+import { deleteNotFoundIsSuccess, parseRetryAfter } from "./retry.ts"
 import * as ServerTiming from "./server-timing.ts"
 import { attemptAttributes, attemptSpanName, callSpanName, recordFailure, recordResponse } from "./tracing.ts"
 
-/**
- * Options for one call; each one overrides the layer's setting for this call only.
- *
- * @since 0.1.0
- * @category configuration
- */
-export interface CallOptions {
-  /**
-   * Retry options laid over the layer's (a field set here wins); `false` turns retries off for this call.
-   * Operations the spec does not mark safe are never retried, whatever this says.
-   * @default the layer's `retry`
-   */
-  readonly retry?: RetryOptions | false | undefined
-  /**
-   * How long one attempt may take.
-   * @default the layer's `timeout` ("60 seconds" unless set)
-   */
-  readonly timeout?: Duration.Input | undefined
-  /** Extra request headers (an `authorization` header here is ignored: the layer's token is always used). */
-  readonly headers?: Readonly<Record<string, string>> | undefined
-}
+export type { CallOptions } from "./call-options.ts"
 
 /**
  * A decoded payload with what the response said about it.
@@ -322,6 +314,28 @@ export class ReinferClient extends Context.Service<ReinferClient, ReinferClientS
     .layerConfig().pipe(Layer.provide(FetchHttpClient.layer))
 
   /**
+   * Runs an effect with call options for every Re:infer call inside it; see `CallOptions` for what they hold and
+   * how they combine with the layer's options and a call's own.
+   *
+   * **Example**
+   *
+   * ```ts
+   * import { Effect } from "effect"
+   * import { ReinferClient } from "effect-reinfer"
+   *
+   * const nightly = Effect.gen(function*() {
+   *   const client = yield* ReinferClient
+   *   yield* client.listSources()
+   *   yield* client.listDatasets()
+   * }).pipe(ReinferClient.withCallOptions({ timeout: "5 minutes", retry: { maxRetries: 6 } }))
+   * ```
+   *
+   * @since 0.1.0
+   * @category combinators
+   */
+  static readonly withCallOptions = withCallOptions
+
+  /**
    * The former name of `layerConfigFetch`.
    *
    * @deprecated Use `ReinferClient.layerConfigFetch`; `Default` is removed in 0.2.
@@ -338,36 +352,23 @@ const makeExecute = (settings: ResolvedOptions, http: HttpClient.HttpClient) =>
 (
   operationId: OperationId,
   input: unknown,
-  callOptions: CallOptions = {},
+  callOptions: CallOptions | undefined,
   decoding: Decoding = "decode"
 ): Effect.Effect<ReinferResponse<unknown>, ReinferCallError> => {
   const operation = operations[operationId] as OperationDefinition
   return Effect.gen(function*() {
-    const prepared = yield* prepareRequest(operation, input, settings, { headers: callOptions.headers })
-    const timeout = yield* resolveCallTimeout(operation, prepared, settings, callOptions)
-    const schedule = yield* resolveCallSchedule(operation, prepared, settings, callOptions)
+    const call = yield* resolveCallSettings(operation, settings, callOptions)
+    const prepared = yield* prepareRequest(operation, input, settings, call.headers)
 
     let attempt = 0
     let lastServerTiming: ReadonlyArray<ServerTiming.Metric> = []
     const once = Effect.suspend(() => {
       attempt += 1
-      return sendAttempt(http, prepared, settings, attempt, timeout, decoding, (metrics) => {
+      return sendAttempt(http, prepared, settings, attempt, call.timeout, decoding, (metrics) => {
         lastServerTiming = metrics
       })
     })
-    // Most calls succeed at once, so the retry driver is only set up after a first failure; that failure is
-    // replayed to it as its first input, so Retry-After and the retry count see exactly what they would otherwise.
-    const retried = schedule === undefined ? once : Effect.catch(once, (first) => {
-      let replay: ReinferCallError | undefined = first
-      const next = Effect.suspend(() => {
-        if (replay === undefined) return once
-        const failure = replay
-        replay = undefined
-        return Effect.fail(failure)
-      })
-      return Effect.retry(next, schedule)
-    })
-    return yield* retried.pipe(
+    return yield* retryAfterFirstFailure(once, call.schedule).pipe(
       Effect.catchIf(deleteNotFoundIsSuccess, (error) => deletedEarlier(operation, error)),
       // The call's span carries the last attempt's Server-Timing, whether the call succeeded or not.
       Effect.ensuring(Effect.suspend(() =>
@@ -391,6 +392,24 @@ const makeExecute = (settings: ResolvedOptions, http: HttpClient.HttpClient) =>
   )
 }
 
+// Most calls succeed at once, so the retry driver is only set up after a first failure; that failure is replayed
+// to it as its first input, so Retry-After and the retry count see exactly what they would otherwise.
+const retryAfterFirstFailure = <A>(
+  once: Effect.Effect<A, ReinferCallError>,
+  schedule: CallSettings["schedule"]
+): Effect.Effect<A, ReinferCallError> =>
+  schedule === undefined ? once : Effect.catch(once, (first) => {
+    let replay: ReinferCallError | undefined = first
+    const next = Effect.suspend(() => {
+      if (replay === undefined) return once
+      const failure = replay
+      replay = undefined
+      return Effect.fail(failure)
+    })
+    return Effect.retry(next, schedule)
+  })
+
+// One attempt: its span, the request, the answer read into a response or an error, all within the timeout.
 const sendAttempt = (
   http: HttpClient.HttpClient,
   prepared: PreparedRequest,
@@ -401,22 +420,17 @@ const sendAttempt = (
   onServerTiming: (metrics: ReadonlyArray<ServerTiming.Metric>) => void
 ): Effect.Effect<ReinferResponse<unknown>, ReinferCallError> => {
   const { operation } = prepared
-  const secrets = [settings.token]
-  const context = {
-    operationId: operation.operationId,
-    method: operation.method,
-    url: prepared.redactedUrl.href,
-    route: operation.path,
-    attempts: attempt
+  const facts: AttemptFacts = {
+    prepared,
+    secrets: [settings.token],
+    context: {
+      operationId: operation.operationId,
+      method: operation.method,
+      url: prepared.redactedUrl.href,
+      route: operation.path,
+      attempts: attempt
+    }
   }
-  const transportError = (cause: unknown) =>
-    new ReinferTransportError({
-      ...context,
-      reason: classifyTransportError(cause),
-      detail: describeTransportError(cause, secrets),
-      cause: safeCause(cause, secrets)
-    })
-
   return Effect.useSpan(
     attemptSpanName(operation.method, operation.path),
     {
@@ -430,95 +444,18 @@ const sendAttempt = (
     },
     (span) =>
       Effect.gen(function*() {
-        // Our span replaces the HttpClient's own, so it propagates the trace context itself.
-        const request = HttpClientRequest.setHeaders(prepared.request, HttpTraceContext.toHeaders(span))
-        const response = yield* http.execute(request).pipe(
-          Effect.provideService(HttpClient.TracerDisabledWhen, () => true),
-          Effect.mapError(transportError)
-        )
+        const response = yield* send(http, facts, span)
         // Every value derived from a header comes from this redacted copy: a server echoing the token in a header
         // must not put it into an error, a log line or a span. (Some transports, undici, also build the headers
         // object anew on every read of `response.headers`.)
-        const headers = redactHeaders(response.headers, secrets)
+        const headers = redactHeaders(response.headers, facts.secrets)
         const serverTiming = ServerTiming.parse(headers["server-timing"])
         onServerTiming(serverTiming)
         recordResponse(span, response.status, serverTiming)
-        const respond = (data: unknown): ReinferResponse<unknown> => ({
-          data,
-          url: context.url,
-          status: response.status,
-          headers,
-          serverTiming,
-          attempts: attempt
-        })
-        const successful = response.status >= 200 && response.status < 300
-
-        if (successful && prepared.accept !== "application/json") {
-          if (prepared.accept.startsWith("text/")) return respond(yield* Effect.mapError(response.text, transportError))
-          const bytes = yield* Effect.mapError(response.arrayBuffer, transportError)
-          return respond(new Uint8Array(bytes))
-        }
-
-        const body = yield* Effect.mapError(response.text, transportError)
-        const contentType = headers["content-type"]
-        const envelope = decodeEnvelope({ status: response.status, contentType, body }, secrets)
-        if (Result.isFailure(envelope)) {
-          const now = yield* Clock.currentTimeMillis
-          const retryAfter = parseRetryAfter(headers["retry-after"], now)
-          const failure = envelope.failure
-          return yield* failure._tag === "ErrorEnvelope"
-            ? new ReinferApiError({
-              ...context,
-              status: response.status,
-              serverMessage: failure.message,
-              serverTiming,
-              retryAfter
-            })
-            : new ReinferUnexpectedResponse({
-              ...context,
-              status: response.status,
-              contentType,
-              reason: failure.reason,
-              excerpt: failure.excerpt,
-              serverTiming,
-              retryAfter
-            })
-        }
-        const { payload } = envelope.success
-        if (operation.response === undefined || decoding === "raw") return respond(payload)
-        // A payload the compiled decoder vouches for is now its own decoding (fast-codec.ts); anything else is
-        // decoded with the schema, which also gives the error report when the payload is invalid.
-        if (responseDecoder(operation.response.ast)?.(payload) === true) return respond(payload)
-        const decode = decoderOf(operation.response)
-        const decoded = yield* decode(payload, { errors: "all" }).pipe(Effect.mapError((error) => {
-          // A schema message quotes the value it refused, which may be the token echoed back.
-          const issues = summarizeSchemaError(error).map((issue) => ({
-            path: issue.path,
-            message: redactText(issue.message, secrets)
-          }))
-          const first = issues[0]
-          return new ReinferDecodeError({
-            ...context,
-            status: response.status,
-            path: first?.path ?? [],
-            issue: first?.message ?? redactText(error.message, secrets),
-            issues,
-            cause: safeCause(error, secrets)
-          })
-        }))
-        return respond(decoded)
+        const data = yield* readBody(response, headers, serverTiming, facts, decoding)
+        return { data, url: facts.context.url, status: response.status, headers, serverTiming, attempts: attempt }
       }).pipe(
-        Effect.timeoutOrElse({
-          duration: timeout,
-          orElse: () =>
-            Effect.fail(
-              new ReinferTransportError({
-                ...context,
-                reason: "Timeout",
-                detail: `no complete answer within ${Duration.format(timeout)}`
-              })
-            )
-        }),
+        withinTimeout(timeout, facts),
         Effect.tapError((error) =>
           Effect.sync(() => recordFailure(span, error)).pipe(
             Effect.andThen(Effect.logDebug(`Attempt ${attempt} failed: ${error.message}`))
@@ -528,6 +465,109 @@ const sendAttempt = (
       )
   )
 }
+
+/** What every step of one attempt needs: the request, the secrets to keep out of errors, and the error context. */
+interface AttemptFacts {
+  readonly prepared: PreparedRequest
+  readonly secrets: ReadonlyArray<Redacted.Redacted<string>>
+  readonly context: ReinferErrorContext
+}
+
+const transportErrorOf = (facts: AttemptFacts) => (cause: unknown) =>
+  new ReinferTransportError({
+    ...facts.context,
+    reason: classifyTransportError(cause),
+    detail: describeTransportError(cause, facts.secrets),
+    cause: safeCause(cause, facts.secrets)
+  })
+
+// Our span replaces the HttpClient's own, so the request carries the trace context of the attempt span.
+const send = (http: HttpClient.HttpClient, facts: AttemptFacts, span: Tracer.Span) =>
+  http.execute(HttpClientRequest.setHeaders(facts.prepared.request, HttpTraceContext.toHeaders(span))).pipe(
+    Effect.provideService(HttpClient.TracerDisabledWhen, () => true),
+    Effect.mapError(transportErrorOf(facts))
+  )
+
+// The success payload (decoded unless `raw`), bytes or text for the operations that answer with them, or the
+// error the answer amounts to.
+const readBody = (
+  response: HttpClientResponse.HttpClientResponse,
+  headers: Headers.Headers,
+  serverTiming: ReadonlyArray<ServerTiming.Metric>,
+  facts: AttemptFacts,
+  decoding: Decoding
+): Effect.Effect<unknown, ReinferCallError> =>
+  Effect.gen(function*() {
+    const { accept, operation } = facts.prepared
+    const transportError = transportErrorOf(facts)
+    const successful = response.status >= 200 && response.status < 300
+    if (successful && accept !== "application/json") {
+      if (accept.startsWith("text/")) return yield* Effect.mapError(response.text, transportError)
+      return new Uint8Array(yield* Effect.mapError(response.arrayBuffer, transportError))
+    }
+    const body = yield* Effect.mapError(response.text, transportError)
+    const contentType = headers["content-type"]
+    const envelope = decodeEnvelope({ status: response.status, contentType, body }, facts.secrets)
+    if (Result.isFailure(envelope)) {
+      const now = yield* Clock.currentTimeMillis
+      const answer = { ...facts.context, status: response.status, serverTiming }
+      const retryAfter = parseRetryAfter(headers["retry-after"], now)
+      const failure = envelope.failure
+      return yield* failure._tag === "ErrorEnvelope"
+        ? new ReinferApiError({ ...answer, serverMessage: failure.message, retryAfter })
+        : new ReinferUnexpectedResponse({
+          ...answer,
+          contentType,
+          reason: failure.reason,
+          excerpt: failure.excerpt,
+          retryAfter
+        })
+    }
+    const { payload } = envelope.success
+    if (operation.response === undefined || decoding === "raw") return payload
+    return yield* decodePayload(operation.response, payload, response.status, facts)
+  })
+
+// A payload the compiled decoder vouches for is now its own decoding (fast-codec.ts); anything else is decoded
+// with the schema, which also gives the error report when the payload is invalid.
+const decodePayload = (
+  schema: Schema.Top,
+  payload: unknown,
+  status: number,
+  facts: AttemptFacts
+): Effect.Effect<unknown, ReinferDecodeError> => {
+  if (responseDecoder(schema.ast)?.(payload) === true) return Effect.succeed(payload)
+  return decoderOf(schema)(payload, { errors: "all" }).pipe(Effect.mapError((error) => {
+    // A schema message quotes the value it refused, which may be the token echoed back.
+    const issues = summarizeSchemaError(error).map((issue) => ({
+      path: issue.path,
+      message: redactText(issue.message, facts.secrets)
+    }))
+    const first = issues[0]
+    return new ReinferDecodeError({
+      ...facts.context,
+      status,
+      path: first?.path ?? [],
+      issue: first?.message ?? redactText(error.message, facts.secrets),
+      issues,
+      cause: safeCause(error, facts.secrets)
+    })
+  }))
+}
+
+const withinTimeout = (timeout: Duration.Duration, facts: AttemptFacts) =>
+<A>(attempt: Effect.Effect<A, ReinferCallError>): Effect.Effect<A, ReinferCallError> =>
+  Effect.timeoutOrElse(attempt, {
+    duration: timeout,
+    orElse: () =>
+      Effect.fail(
+        new ReinferTransportError({
+          ...facts.context,
+          reason: "Timeout",
+          detail: `no complete answer within ${Duration.format(timeout)}`
+        })
+      )
+  })
 
 // A retried DELETE that finds nothing most likely succeeded on an attempt whose answer was lost.
 const deletedEarlier = (operation: OperationDefinition, error: ReinferCallError) => {
@@ -544,66 +584,6 @@ const deletedEarlier = (operation: OperationDefinition, error: ReinferCallError)
   ))
 }
 
-const resolveCallTimeout = (
-  operation: OperationDefinition,
-  prepared: PreparedRequest,
-  settings: ResolvedOptions,
-  callOptions: CallOptions
-): Effect.Effect<Duration.Duration, ReinferRequestError> => {
-  if (callOptions.timeout === undefined) return Effect.succeed(settings.timeout)
-  const decoded = Duration.fromInput(callOptions.timeout)
-  return Option.isSome(decoded) && Duration.isPositive(decoded.value)
-    ? Effect.succeed(decoded.value)
-    : Effect.fail(callOptionError(operation, prepared, "options.timeout", "must be a positive duration"))
-}
-
-const resolveCallSchedule = (
-  operation: OperationDefinition,
-  prepared: PreparedRequest,
-  settings: ResolvedOptions,
-  callOptions: CallOptions
-) => {
-  // Checked on every operation, so that a wrong option shows on its first call, not on the first retry-safe one.
-  if (callOptions.retry !== undefined && callOptions.retry !== false) {
-    const checked = resolveRetryOptions(callOptions.retry)
-    if (Result.isFailure(checked)) {
-      const { field, issue } = checked.failure
-      return Effect.fail(callOptionError(operation, prepared, `options.${field}`, issue))
-    }
-  }
-  // Unsafe operations are sent exactly once, whatever the options say.
-  if (!operation.retry.safe) return Effect.succeed(undefined)
-  // Without call options the schedule depends only on the layer's options and the operation's retry definition,
-  // so it is made once for each pair instead of on every call.
-  const layerSchedules = callOptions.retry === undefined ? layerSchedulesOf(settings) : undefined
-  if (layerSchedules?.has(operation.retry)) return Effect.succeed(layerSchedules.get(operation.retry))
-  const merged = mergeRetryOptions(settings.retry === false ? false : settings.retry, callOptions.retry)
-  if (merged === false) {
-    layerSchedules?.set(operation.retry, undefined)
-    return Effect.succeed(undefined)
-  }
-  const resolved = resolveRetryOptions(merged)
-  if (Result.isFailure(resolved)) {
-    return Effect.fail(
-      callOptionError(operation, prepared, `options.${resolved.failure.field}`, resolved.failure.issue)
-    )
-  }
-  const schedule = scheduleOf(resolved.success, operation.retry)
-  layerSchedules?.set(operation.retry, schedule)
-  return Effect.succeed(schedule)
-}
-
-type LayerSchedules = Map<object, Schedule.Schedule<unknown, ReinferCallError> | undefined>
-const schedulesByLayer = new WeakMap<ResolvedOptions, LayerSchedules>()
-const layerSchedulesOf = (settings: ResolvedOptions) => {
-  let schedules = schedulesByLayer.get(settings)
-  if (schedules === undefined) {
-    schedules = new Map()
-    schedulesByLayer.set(settings, schedules)
-  }
-  return schedules
-}
-
 type Codec = (input: unknown, options?: SchemaAST.ParseOptions) => Effect.Effect<unknown, Schema.SchemaError>
 
 // Making a decoder costs more than a small payload's decoding, so there is one per response schema.
@@ -616,6 +596,3 @@ const decoderOf = (schema: Schema.Top): Codec => {
   }
   return decoder
 }
-
-const callOptionError = (operation: OperationDefinition, prepared: PreparedRequest, field: string, issue: string) =>
-  invalidInput(operation, { url: prepared.redactedUrl.href }, field, issue)

@@ -289,16 +289,27 @@ const resolveRetry = (retry: RetryOptions | undefined): Effect.Effect<ResolvedRe
     : Effect.fail(new ReinferConfigError({ setting: resolved.failure.field, issue: resolved.failure.issue }))
 }
 
+/**
+ * Reads a per-attempt timeout: a positive duration (`"90 seconds"`, a number of milliseconds, a `Duration`,
+ * `"Infinity"` for none), or why not. The layer's option and a call's both go through it.
+ *
+ * @internal
+ * @since 0.1.0
+ * @category parsing
+ */
+export const decodeTimeout = (timeout: Duration.Input): Result.Result<Duration.Duration, string> => {
+  const decoded = Duration.fromInput(timeout)
+  if (Option.isNone(decoded)) return Result.fail(`is not a duration: ${String(timeout)}`)
+  if (!Duration.isPositive(decoded.value)) return Result.fail("must be a positive duration")
+  return Result.succeed(decoded.value)
+}
+
 const resolveTimeout = (timeout: Duration.Input | undefined): Effect.Effect<Duration.Duration, ReinferConfigError> => {
   if (timeout === undefined) return Effect.succeed(DEFAULT_TIMEOUT)
-  const decoded = Duration.fromInput(timeout)
-  if (Option.isNone(decoded)) {
-    return Effect.fail(new ReinferConfigError({ setting: "timeout", issue: `is not a duration: ${String(timeout)}` }))
-  }
-  if (!Duration.isPositive(decoded.value)) {
-    return Effect.fail(new ReinferConfigError({ setting: "timeout", issue: "must be positive" }))
-  }
-  return Effect.succeed(decoded.value)
+  const decoded = decodeTimeout(timeout)
+  return Result.isSuccess(decoded)
+    ? Effect.succeed(decoded.success)
+    : Effect.fail(new ReinferConfigError({ setting: "timeout", issue: decoded.failure }))
 }
 
 const resolveUserAgent = (userAgent: string | undefined): Effect.Effect<string, ReinferConfigError> => {

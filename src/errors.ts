@@ -15,9 +15,9 @@
  *
  * @since 0.1.0
  */
-import { Data, Duration, Predicate, SchemaIssue } from "effect"
-import type { Schema } from "effect"
+import { Data, Duration, Predicate } from "effect"
 import { redactText } from "./internal/redact.ts"
+import type { SchemaIssueSummary } from "./internal/schema-issues.ts"
 import type { TransportReason } from "./internal/transport-failure.ts"
 import type * as ServerTiming from "./server-timing.ts"
 
@@ -60,6 +60,7 @@ export interface ReinferErrorContext {
   readonly attempts: number
 }
 
+export type { SchemaIssueSummary } from "./internal/schema-issues.ts"
 export type { TransportReason } from "./internal/transport-failure.ts"
 
 /**
@@ -84,18 +85,6 @@ export type UnexpectedResponseReason =
   | "NoStatusField"
   | "UnknownStatus"
   | "StatusContradictsHttpCode"
-
-/**
- * A schema issue reduced to what a person needs: where in the body (`["sources", 3, "name"]`) and what was
- * wrong (`Expected string, got null`).
- *
- * @since 0.1.0
- * @category models
- */
-export interface SchemaIssueSummary {
-  readonly path: ReadonlyArray<string | number>
-  readonly message: string
-}
 
 /**
  * No HTTP response arrived: the connection was refused or reset, the host did not resolve, TLS failed, the
@@ -434,25 +423,6 @@ const wordMessage = (error: ReinferError | ReinferConfigError): string => {
 }
 
 /**
- * Reduces a `SchemaError` to its issues, each a path and a message, for `ReinferDecodeError` and
- * `ReinferRequestError`.
- *
- * @internal
- * @since 0.1.0
- * @category error handling
- */
-export const summarizeSchemaError = (error: Schema.SchemaError): ReadonlyArray<SchemaIssueSummary> => {
-  const issues = schemaFormatter(error.issue).issues.map((issue) => ({
-    path: (issue.path ?? []).map((segment) => {
-      const key = typeof segment === "object" && segment !== null ? segment.key : segment
-      return typeof key === "number" ? key : String(key)
-    }),
-    message: issue.message
-  }))
-  return issues.length === 0 ? [{ path: [], message: error.message }] : issues
-}
-
-/**
  * Writes an issue path the way a reader expects it: `sources[3].name`, or `["odd key"]` for keys that are not
  * identifiers.
  *
@@ -468,6 +438,21 @@ export const formatPath = (path: ReadonlyArray<string | number>): string =>
       ? `${index === 0 ? "" : "."}${segment}`
       : `[${JSON.stringify(segment)}]`
   ).join("")
+
+/**
+ * An issue path written below a field of the input: `formatField("body", ["comments", 3, "id"])` is
+ * `body.comments[3].id`, `formatField("comments[3]", [])` is `comments[3]`, and with no prefix the path alone
+ * (or `input` when that is empty too).
+ *
+ * @internal
+ * @since 0.1.0
+ * @category error handling
+ */
+export const formatField = (prefix: string, path: ReadonlyArray<string | number>): string => {
+  if (path.length === 0) return prefix === "" ? "input" : prefix
+  if (prefix === "") return formatPath(path)
+  return `${prefix}${typeof path[0] === "number" || !/^[A-Za-z_$][\w$]*$/.test(path[0]!) ? "" : "."}${formatPath(path)}`
+}
 
 const TRANSPORT_REASON_TEXT: Record<TransportReason, string> = {
   ConnectionRefused: "Connection refused",
@@ -524,4 +509,3 @@ const jsonOf = (error: ReinferError): unknown => {
   return json
 }
 
-const schemaFormatter = SchemaIssue.makeFormatterStandardSchemaV1()

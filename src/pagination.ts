@@ -53,12 +53,12 @@ export type PageItem<K extends PaginatedOperationId> = OperationTypes[K]["output
   { readonly [P in ItemsField<K>]?: ReadonlyArray<infer Item> | undefined } ? Item : never
 
 /**
- * Options of a paginated stream: the call options every page request is sent with, plus the page size.
+ * Options of a paginated stream: the page size, and the call options every page request is sent with.
  *
  * @since 0.1.0
  * @category configuration
  */
-export interface PaginateOptions extends CallOptions {
+export interface PaginateOptions {
   /**
    * Items per page, sent as the operation's page-size parameter (`limit`). It wins over a `limit` in the input.
    * Must be a positive integer no larger than the spec's maximum (256 for source comments and bucket emails);
@@ -67,6 +67,12 @@ export interface PaginateOptions extends CallOptions {
    * server's
    */
   readonly pageSize?: number | undefined
+  /**
+   * Options for every page request (timeout, retries, headers), as for a single call. `withCallOptions` around the
+   * stream's consumer sets them too.
+   * @default none
+   */
+  readonly callOptions?: CallOptions | undefined
 }
 
 /**
@@ -122,8 +128,13 @@ export const paginate: {
 )
 
 /**
- * Every comment of a source, in increasing `timestamp` order (`listComments`, pages of 64 unless `pageSize` says
- * otherwise, at most 256). `from_timestamp` is sent on the first page only; `to_timestamp` on every page.
+ * The items of every page of a paginated operation, as a `Stream` that uses the `ReinferClient` in context: the
+ * same as `paginate`, for code that does not hold the client. Every operation the table marks paginated has one:
+ * `listComments` (a source's comments in `timestamp` order, pages of 64 unless `pageSize` says otherwise, at most
+ * 256; `from_timestamp` on the first page only), `queryDataset`, `queryRecentComments` (sent once per page: the
+ * spec does not mark it retry-safe), `getLabellings` (with `source_id`; ends on an empty page), `listEmails` and
+ * `queryAuditEvents` (the server picks the page size; each item is an event alone, without the page's side
+ * arrays).
  *
  * **Example**
  *
@@ -131,7 +142,7 @@ export const paginate: {
  * import { Effect, Stream } from "effect"
  * import { Pagination } from "effect-reinfer"
  *
- * const printIds = Pagination.listCommentsStream({ project: "acme", source: "emails" }).pipe(
+ * const printIds = Pagination.stream("listComments", { project: "acme", source: "emails" }, { pageSize: 256 }).pipe(
  *   Stream.runForEach((comment) => Effect.log(comment.id))
  * )
  * ```
@@ -139,136 +150,12 @@ export const paginate: {
  * @since 0.1.0
  * @category streams
  */
-export const listCommentsStream = (
-  input: OperationTypes["listComments"]["input"],
+export const stream = <K extends PaginatedOperationId>(
+  operationId: K,
+  input: OperationTypes[K]["input"],
   options?: PaginateOptions
-): Stream.Stream<PageItem<"listComments">, ReinferError, ReinferClient> =>
-  fromService("listComments", input, options)
-
-/**
- * Every annotated comment a dataset query matches (`queryDataset`, body `continuation`).
- *
- * **Example**
- *
- * ```ts
- * import { Stream } from "effect"
- * import { Pagination } from "effect-reinfer"
- *
- * const firstHundred = Pagination.queryDatasetStream(
- *   { project: "acme", dataset: "support", body: { filter: {}, order: { kind: "recent" } } },
- *   { pageSize: 100 }
- * ).pipe(Stream.take(100), Stream.runCollect)
- * ```
- *
- * @since 0.1.0
- * @category streams
- */
-export const queryDatasetStream = (
-  input: OperationTypes["queryDataset"]["input"],
-  options?: PaginateOptions
-): Stream.Stream<PageItem<"queryDataset">, ReinferError, ReinferClient> =>
-  fromService("queryDataset", input, options)
-
-/**
- * The most recent comments matching a filter (`queryRecentComments`, body `continuation`). The spec does not mark
- * this operation safe to retry, so its pages are sent once each.
- *
- * **Example**
- *
- * ```ts
- * import { Stream } from "effect"
- * import { Pagination } from "effect-reinfer"
- *
- * const recent = Pagination.queryRecentCommentsStream({
- *   project: "acme",
- *   dataset: "support",
- *   body: { limit: 50, filter: {} }
- * }).pipe(Stream.take(50), Stream.runCollect)
- * ```
- *
- * @since 0.1.0
- * @category streams
- */
-export const queryRecentCommentsStream = (
-  input: OperationTypes["queryRecentComments"]["input"],
-  options?: PaginateOptions
-): Stream.Stream<PageItem<"queryRecentComments">, ReinferError, ReinferClient> =>
-  fromService("queryRecentComments", input, options)
-
-/**
- * The annotated comments of one source in a dataset (`getLabellings` with `source_id`, query `after`); the
- * iteration ends on an empty page.
- *
- * **Example**
- *
- * ```ts
- * import { Stream } from "effect"
- * import { Pagination } from "effect-reinfer"
- *
- * const reviewed = Pagination.getLabellingsStream({
- *   project: "acme",
- *   dataset: "support",
- *   source_id: "18ba5ce699f8da1f"
- * }).pipe(Stream.runCount)
- * ```
- *
- * @since 0.1.0
- * @category streams
- */
-export const getLabellingsStream = (
-  input: OperationTypes["getLabellings"]["input"],
-  options?: PaginateOptions
-): Stream.Stream<PageItem<"getLabellings">, ReinferError, ReinferClient> =>
-  fromService("getLabellings", input, options)
-
-/**
- * Every email of a bucket (`listEmails`, body `continuation`, pages of 64 unless `pageSize` says otherwise, at
- * most 256).
- *
- * **Example**
- *
- * ```ts
- * import { Stream } from "effect"
- * import { Pagination } from "effect-reinfer"
- *
- * const emails = Pagination.listEmailsStream({ project: "acme", bucket: "inbox", body: { limit: 64 } }).pipe(
- *   Stream.runCount
- * )
- * ```
- *
- * @since 0.1.0
- * @category streams
- */
-export const listEmailsStream = (
-  input: OperationTypes["listEmails"]["input"],
-  options?: PaginateOptions
-): Stream.Stream<PageItem<"listEmails">, ReinferError, ReinferClient> =>
-  fromService("listEmails", input, options)
-
-/**
- * Every audit event matching a filter (`queryAuditEvents`, body `continuation`; the server picks the page size).
- * Each item is the event alone; the side arrays that resolve its ids are per page, use `paginate` over
- * `client.execute` yourself if you need them.
- *
- * **Example**
- *
- * ```ts
- * import { Stream } from "effect"
- * import { Pagination } from "effect-reinfer"
- *
- * const events = Pagination.queryAuditEventsStream({
- *   body: { filter: { timestamp: { minimum: "2024-01-01T00:00:00Z" } } }
- * }).pipe(Stream.runCollect)
- * ```
- *
- * @since 0.1.0
- * @category streams
- */
-export const queryAuditEventsStream = (
-  input: OperationTypes["queryAuditEvents"]["input"],
-  options?: PaginateOptions
-): Stream.Stream<PageItem<"queryAuditEvents">, ReinferError, ReinferClient> =>
-  fromService("queryAuditEvents", input, options)
+): Stream.Stream<PageItem<K>, ReinferError, ReinferClient> =>
+  Stream.unwrap(Effect.map(Effect.service(ReinferClient), (client) => paginate(client, operationId, input, options)))
 
 // ---------------------------------------------------------------------------------------------------------
 
@@ -282,13 +169,6 @@ interface PageState {
   readonly stuck?: ReinferPaginationError | undefined
 }
 
-const fromService = <K extends PaginatedOperationId>(
-  operationId: K,
-  input: OperationTypes[K]["input"],
-  options: PaginateOptions | undefined
-): Stream.Stream<PageItem<K>, ReinferError, ReinferClient> =>
-  Stream.unwrap(Effect.map(ReinferClient, (client) => paginate(client, operationId, input, options)))
-
 const pages = (
   client: ReinferClientShape,
   operationId: PaginatedOperationId,
@@ -297,7 +177,7 @@ const pages = (
 ): Stream.Stream<unknown, ReinferError> => {
   const operation = operations[operationId] as OperationDefinition
   const definition = operation.pagination
-  const { pageSize, ...callOptions } = options
+  const { callOptions, pageSize } = options
   const requestError = (field: string, issue: string) =>
     invalidInput(operation, { endpoint: client.endpoint }, field, issue)
   if (definition === undefined) {

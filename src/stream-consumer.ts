@@ -13,8 +13,10 @@
 import { Duration, Effect, Option } from "effect"
 import type { OperationTypes } from "../generated/client-shape.ts"
 import { operations } from "../generated/operations.ts"
+import { FetchStreamRequest } from "../generated/schemas/streams.ts"
 import { type CallOptions, ReinferClient } from "./client.ts"
 import { type ReinferCallError, type ReinferRequestError } from "./errors.ts"
+import { limitOf } from "./internal/schema-limits.ts"
 import { invalidInput } from "./request.ts"
 
 /**
@@ -35,12 +37,15 @@ export type StreamBatchResult = OperationTypes["fetchStream"]["output"]["results
 export const DEFAULT_BATCH_SIZE = 16
 
 /**
- * The largest `batchSize` the fetch route accepts (its `size` field is 1..1024).
+ * The largest `batchSize` the fetch route accepts, read from the spec (its `size` field is 1..1024).
  *
  * @since 0.1.0
  * @category configuration
  */
-export const MAX_BATCH_SIZE = 1024
+export const MAX_BATCH_SIZE: number = limitOf(FetchStreamRequest.fields.size, "maximum", "FetchStreamRequest.size")
+
+// `maxFiltered` is sent as `max_filtered`, with its own limit in the spec (also 1024 today).
+const MAX_FILTERED: number = limitOf(FetchStreamRequest.fields.max_filtered, "maximum", "FetchStreamRequest.max_filtered")
 
 /**
  * How long an idle consumer waits before fetching again, when the stream has caught up: 10 seconds, short enough
@@ -182,7 +187,7 @@ export const consumeStream = <E, R>(
     yield* checkInteger(client.endpoint, "fetchStream", "batchSize", batchSize, 1, MAX_BATCH_SIZE)
     yield* checkInteger(client.endpoint, "fetchStream", "concurrency", concurrency, 1, Number.MAX_SAFE_INTEGER)
     if (options.maxFiltered !== undefined) {
-      yield* checkInteger(client.endpoint, "fetchStream", "maxFiltered", options.maxFiltered, 1, MAX_BATCH_SIZE)
+      yield* checkInteger(client.endpoint, "fetchStream", "maxFiltered", options.maxFiltered, 1, MAX_FILTERED)
     }
     const pollInterval = Option.getOrElse(
       options.pollInterval === undefined ? Option.none() : Duration.fromInput(options.pollInterval),

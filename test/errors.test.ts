@@ -21,10 +21,10 @@ import {
   ReinferRequestError,
   ReinferTransportError,
   ReinferUnexpectedResponse,
-  summarizeSchemaError,
   type TransportReason
 } from "../src/errors.ts"
 import { redactText, redactUrl } from "../src/internal/redact.ts"
+import { summarizeSchemaError } from "../src/internal/schema-issues.ts"
 import { classifyTransportError, describeTransportError } from "../src/internal/transport-failure.ts"
 import * as FaultServer from "./support/fault-server.ts"
 

@@ -5,7 +5,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Schema, type SchemaAST } from "effect"
 import { operations } from "../generated/operations.ts"
-import { summarizeSchemaError } from "../src/errors.ts"
+import { summarizeSchemaError } from "../src/internal/schema-issues.ts"
 import { SOURCE as source } from "./support/payloads.ts"
 
 const strict: SchemaAST.ParseOptions = { onExcessProperty: "error", errors: "all" }

@@ -31,7 +31,7 @@ describe("Pagination", () => {
       Effect.gen(function*() {
         const comments = Array.from({ length: 10_000 }, (_, i) => StatefulServer.comment(`c${i}`, i))
         server.setComments("acme", "emails", comments)
-        const ids = yield* Pagination.listCommentsStream({ project: "acme", source: "emails" }, { pageSize: 64 }).pipe(
+        const ids = yield* Pagination.stream("listComments", { project: "acme", source: "emails" }, { pageSize: 64 }).pipe(
           Stream.map((comment) => comment.id),
           Stream.runCollect
         )
@@ -47,7 +47,7 @@ describe("Pagination", () => {
     withServer((server) =>
       Effect.gen(function*() {
         server.setVirtualSource("acme", "big", 1_000_000)
-        const stream = Pagination.listCommentsStream({ project: "acme", source: "big" }, { pageSize: 64 })
+        const stream = Pagination.stream("listComments", { project: "acme", source: "big" }, { pageSize: 64 })
         yield* Stream.runDrain(Stream.take(stream, 64))
         assert.strictEqual(server.count("listComments"), 1)
         server.clearRequests()
@@ -60,10 +60,10 @@ describe("Pagination", () => {
     withServer((server) =>
       Effect.gen(function*() {
         server.setVirtualSource("acme", "big", 300)
-        yield* Stream.runDrain(Pagination.listCommentsStream({ project: "acme", source: "big" }))
+        yield* Stream.runDrain(Pagination.stream("listComments", { project: "acme", source: "big" }))
         assert.deepStrictEqual(server.requests.map((r) => r.query.get("limit")), ["64", "64", "64", "64", "64"])
         server.clearRequests()
-        yield* Stream.runDrain(Pagination.listCommentsStream({ project: "acme", source: "big", limit: 200 }))
+        yield* Stream.runDrain(Pagination.stream("listComments", { project: "acme", source: "big", limit: 200 }))
         assert.deepStrictEqual(server.requests.map((r) => r.query.get("limit")), ["200", "200"])
       })
     ))
@@ -72,7 +72,7 @@ describe("Pagination", () => {
     withServer((server) =>
       Effect.gen(function*() {
         server.setComments("acme", "emails", Array.from({ length: 100 }, (_, i) => StatefulServer.comment(`c${i}`, i)))
-        const ids = yield* Pagination.listCommentsStream({
+        const ids = yield* Pagination.stream("listComments", {
           project: "acme",
           source: "emails",
           from_timestamp: StatefulServer.comment("x", 10).timestamp,
@@ -97,7 +97,7 @@ describe("Pagination", () => {
         server.setComments("acme", "emails", Array.from({ length: 10 }, (_, i) => StatefulServer.comment(`c${i}`, i)))
         server.setListing("acme", "emails", { endCursor: "absent" })
         const count = yield* Stream.runCount(
-          Pagination.listCommentsStream({ project: "acme", source: "emails" }, { pageSize: 4 })
+          Pagination.stream("listComments", { project: "acme", source: "emails" }, { pageSize: 4 })
         )
         assert.strictEqual(count, 10)
         assert.strictEqual(server.count("listComments"), 3)
@@ -108,7 +108,7 @@ describe("Pagination", () => {
     withServer((server) =>
       Effect.gen(function*() {
         server.setVirtualSource("acme", "big", 100)
-        const ids = yield* Pagination.listCommentsStream({ project: "acme", source: "big", after: "o90" }).pipe(
+        const ids = yield* Pagination.stream("listComments", { project: "acme", source: "big", after: "o90" }).pipe(
           Stream.map((c) => c.id),
           Stream.runCollect
         )
@@ -122,7 +122,7 @@ describe("Pagination", () => {
         server.setVirtualSource("acme", "stuck", 1_000)
         server.setListing("acme", "stuck", { stuckAt: 128 })
         const seen: Array<string> = []
-        const exit = yield* Pagination.listCommentsStream({ project: "acme", source: "stuck" }, { pageSize: 64 }).pipe(
+        const exit = yield* Pagination.stream("listComments", { project: "acme", source: "stuck" }, { pageSize: 64 }).pipe(
           Stream.runForEach((comment) => Effect.sync(() => seen.push(comment.id))),
           Effect.exit
         )
@@ -154,7 +154,7 @@ describe("Pagination", () => {
       Effect.gen(function*() {
         server.setVirtualSource("acme", "big", 10)
         const exit = yield* Effect.exit(
-          Stream.runDrain(Pagination.listCommentsStream({ project: "acme", source: "big" }, { pageSize: 257 }))
+          Stream.runDrain(Pagination.stream("listComments", { project: "acme", source: "big" }, { pageSize: 257 }))
         )
         const error = failureOf(exit)
         assert.strictEqual(error._tag, "ReinferRequestError")
@@ -164,11 +164,11 @@ describe("Pagination", () => {
         assert.strictEqual(server.requests.length, 0)
 
         const zero = failureOf(yield* Effect.exit(
-          Stream.runDrain(Pagination.listCommentsStream({ project: "acme", source: "big" }, { pageSize: 0 }))
+          Stream.runDrain(Pagination.stream("listComments", { project: "acme", source: "big" }, { pageSize: 0 }))
         ))
         assert.strictEqual(zero._tag === "ReinferRequestError" && zero.field, "pageSize")
 
-        const noPageSize = failureOf(yield* Effect.exit(Stream.runDrain(Pagination.queryAuditEventsStream(
+        const noPageSize = failureOf(yield* Effect.exit(Stream.runDrain(Pagination.stream("queryAuditEvents",
           { body: { filter: { timestamp: {} } } },
           { pageSize: 10 }
         ))))
@@ -181,7 +181,7 @@ describe("Pagination", () => {
     withServer((server) =>
       Effect.gen(function*() {
         server.setDataset("acme", "support", Array.from({ length: 20 }, (_, i) => StatefulServer.comment(`c${i}`, i)))
-        const uids = yield* Pagination.getLabellingsStream(
+        const uids = yield* Pagination.stream("getLabellings",
           { project: "acme", dataset: "support", source_id: "5eed5eed5eed5eed" },
           { pageSize: 8 }
         ).pipe(Stream.map((annotated) => annotated.comment.uid), Stream.runCollect)
@@ -197,7 +197,7 @@ describe("Pagination", () => {
       Effect.gen(function*() {
         server.setDataset("acme", "support", Array.from({ length: 25 }, (_, i) => StatefulServer.comment(`c${i}`, i)))
         const input = { project: "acme", dataset: "support", body: { filter: {}, order: { kind: "recent" as const } } }
-        const count = yield* Stream.runCount(Pagination.queryDatasetStream(input, { pageSize: 10 }))
+        const count = yield* Stream.runCount(Pagination.stream("queryDataset", input, { pageSize: 10 }))
         assert.strictEqual(count, 25)
         assert.deepStrictEqual(server.requests.map((r) => r.body), [
           { filter: {}, order: { kind: "recent" }, limit: 10 },
@@ -215,7 +215,7 @@ describe("Pagination", () => {
         server.setDataset("acme", "support", Array.from({ length: 7 }, (_, i) => StatefulServer.comment(`c${i}`, i)))
         server.setBucket("acme", "inbox", 150)
         server.setAuditEvents(23)
-        const recent = yield* Stream.runCount(Pagination.queryRecentCommentsStream({
+        const recent = yield* Stream.runCount(Pagination.stream("queryRecentComments", {
           project: "acme",
           dataset: "support",
           body: { limit: 3, filter: {} }
@@ -223,14 +223,14 @@ describe("Pagination", () => {
         assert.strictEqual(recent, 7)
         assert.strictEqual(server.count("queryRecentComments"), 3)
 
-        const emails = yield* Pagination.listEmailsStream({ project: "acme", bucket: "inbox", body: { limit: 64 } })
+        const emails = yield* Pagination.stream("listEmails", { project: "acme", bucket: "inbox", body: { limit: 64 } })
           .pipe(Stream.map((email) => email.id), Stream.runCollect)
         assert.strictEqual(emails.length, 150)
         assert.strictEqual(emails[149], "email-149")
         assert.strictEqual(server.count("listEmails"), 3)
 
         const events = yield* Stream.runCollect(
-          Pagination.queryAuditEventsStream({ body: { filter: { timestamp: {} } } })
+          Pagination.stream("queryAuditEvents", { body: { filter: { timestamp: {} } } })
         )
         assert.strictEqual(events.length, 23)
         assert.strictEqual(events[22]?.event_id, "event-22")
@@ -257,7 +257,7 @@ describe("Pagination", () => {
         server.setVirtualSource("acme", "big", 100)
         server.failNext("listComments", 503, 2)
         const fiber = yield* Effect.forkChild(
-          Stream.runCount(Pagination.listCommentsStream({ project: "acme", source: "big" }, { pageSize: 50 }))
+          Stream.runCount(Pagination.stream("listComments", { project: "acme", source: "big" }, { pageSize: 50 }))
         )
         const exit = yield* driveFiber(fiber)
         assert.deepStrictEqual(exit, Exit.succeed(100))
@@ -271,7 +271,7 @@ describe("Pagination", () => {
       Effect.gen(function*() {
         server.setVirtualSource("acme", "big", 10)
         const { exit, spans } = yield* TestTracing.capture(
-          Stream.runCount(Pagination.listCommentsStream({ project: "acme", source: "big" }, { pageSize: 4 }))
+          Stream.runCount(Pagination.stream("listComments", { project: "acme", source: "big" }, { pageSize: 4 }))
         )
         assert.deepStrictEqual(exit, Exit.succeed(10))
         const stream = spans.find((span) => span.name === "ReinferClient.listCommentsStream")
@@ -295,7 +295,7 @@ describe("Pagination", () => {
             const samples: Array<number> = []
             let seen = 0
             const every = 256 * 40
-            yield* Pagination.listCommentsStream({ project: "acme", source: `long-${count}` }, { pageSize: 256 }).pipe(
+            yield* Pagination.stream("listComments", { project: "acme", source: `long-${count}` }, { pageSize: 256 }).pipe(
               Stream.tap(() =>
                 Effect.sync(() => {
                   seen += 1

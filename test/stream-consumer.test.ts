@@ -268,7 +268,7 @@ describe("StreamConsumer", () => {
       const uploaded = yield* BulkSync.syncCommentsBulk({ project: "acme", source: "emails", comments, batchSize: 50 })
       assert.deepStrictEqual(uploaded, { new: 300, updated: 0, unchanged: 0, failed: [], requests: 6 })
 
-      const listed = yield* Pagination.listCommentsStream({ project: "acme", source: "emails" }, { pageSize: 64 }).pipe(
+      const listed = yield* Pagination.stream("listComments", { project: "acme", source: "emails" }, { pageSize: 64 }).pipe(
         Stream.map((comment) => comment.id),
         Stream.runCollect
       )

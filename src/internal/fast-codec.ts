@@ -28,6 +28,7 @@
  * @since 0.1.0
  */
 import { Schema, SchemaAST } from "effect"
+import { filtersOf } from "./schema-limits.ts"
 import {
   canonicalTimestamp,
   FIELD_DECODING,
@@ -620,12 +621,7 @@ const copyJson: Encode = (value, depth) => {
 // A refinement (`Schema.Int`, `isGreaterThanOrEqualTo(0)`, `isMaxLength`) holds when its filter reports nothing.
 function checksOf(ast: SchemaAST.AST): ((value: unknown) => boolean) | undefined {
   if (ast.checks === undefined || ast.checks.length === 0) return undefined
-  const filters: Array<SchemaAST.Filter<unknown>> = []
-  const flatten = (check: SchemaAST.Check<unknown>): void => {
-    if (check._tag === "Filter") filters.push(check)
-    else for (const inner of check.checks) flatten(inner)
-  }
-  for (const check of ast.checks) flatten(check)
+  const filters = filtersOf(ast)
   const holds = filters.map((filter) => shortcut(filter, (value) => filter.run(value, ast, NO_OPTIONS) === undefined))
   return (value) => {
     for (let i = 0; i < holds.length; i++) if (!holds[i]!(value)) return false

@@ -55,7 +55,7 @@ class TooDeep extends Refused {}
 // under instead (`body.comment_filter.trigger_exceptions`), its first named levels.
 const outermostNamed = (path: ReadonlyArray<string | number>): ReadonlyArray<string | number> => {
   const named = path.slice(0, 8)
-  while (named.length > 1 && typeof named[named.length - 1] === "number") named.pop()
+  while (named.length > 0 && typeof named[named.length - 1] === "number") named.pop()
   return named
 }
 

@@ -1,0 +1,60 @@
+/**
+ * Limits read from the generated schemas (a `maxItems`, a `maximum`), so that code enforcing them before a request
+ * is built (bulk sync's batch sizes, the stream consumer's fetch size) states them once, in the spec.
+ *
+ * @internal
+ * @since 0.1.0
+ */
+import type { Schema, SchemaAST } from "effect"
+
+/**
+ * The payload field each limit is kept under in Effect's filter representation.
+ *
+ * @internal
+ * @since 0.1.0
+ * @category models
+ */
+export type Limit = "maxLength" | "minLength" | "maximum" | "minimum"
+
+const FILTERS: Record<Limit, string> = {
+  maxLength: "effect/schema/isMaxLength",
+  minLength: "effect/schema/isMinLength",
+  maximum: "effect/schema/isLessThanOrEqualTo",
+  minimum: "effect/schema/isGreaterThanOrEqualTo"
+}
+
+/**
+ * The limit a schema's checks set, or a thrown error naming `where` when it has none: the spec is then out of
+ * step with the code that relies on it, which the test suite catches on generation.
+ *
+ * @internal
+ * @since 0.1.0
+ * @category parsing
+ */
+export const limitOf = (schema: Schema.Top, limit: Limit, where: string): number => {
+  for (const filter of filtersOf(schema.ast)) {
+    const representation = filter.annotations?.representation as
+      | { readonly id?: unknown; readonly payload?: Readonly<Record<string, unknown>> | null }
+      | undefined
+    const value = representation?.payload?.[limit]
+    if (representation?.id === FILTERS[limit] && typeof value === "number") return value
+  }
+  throw new Error(`${where} has no ${limit} in the generated schema: regenerate, or update the code that uses it`)
+}
+
+/**
+ * Every filter among a schema's checks, groups flattened.
+ *
+ * @internal
+ * @since 0.1.0
+ * @category parsing
+ */
+export const filtersOf = (ast: SchemaAST.AST): ReadonlyArray<SchemaAST.Filter<unknown>> => {
+  const filters: Array<SchemaAST.Filter<unknown>> = []
+  const flatten = (check: SchemaAST.Check<unknown>): void => {
+    if (check._tag === "Filter") filters.push(check)
+    else for (const inner of check.checks) flatten(inner)
+  }
+  for (const check of ast.checks ?? []) flatten(check)
+  return filters
+}
