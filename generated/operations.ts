@@ -230,11 +230,6 @@ export interface OperationDefinition {
  * @since 0.1.0
  */
 export const operations = {
-  /**
-   * Add raw emails to a bucket
-   *
-   * `PUT /api/_private/buckets/{project}/{bucket}/emails`
-   */
   addEmails: {
     operationId: "addEmails",
     method: "PUT",
@@ -251,11 +246,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Acknowledge a stream up to a sequence id
-   *
-   * `POST /api/v1/datasets/{project}/{dataset}/streams/{stream}/advance`
-   */
   advanceStream: {
     operationId: "advanceStream",
     method: "POST",
@@ -272,11 +262,6 @@ export const operations = {
     retry: { safe: false, conflict: false },
     pagination: undefined
   },
-  /**
-   * Create a bucket
-   *
-   * `PUT /api/_private/buckets/{project}/{bucket}`
-   */
   createBucket: {
     operationId: "createBucket",
     method: "PUT",
@@ -293,11 +278,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Create a dataset
-   *
-   * `PUT /api/v1/datasets/{project}/{dataset}`
-   */
   createDataset: {
     operationId: "createDataset",
     method: "PUT",
@@ -314,11 +294,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Create an integration
-   *
-   * `PUT /api/_private/integrations/{project}/{integration}`
-   */
   createIntegration: {
     operationId: "createIntegration",
     method: "PUT",
@@ -335,11 +310,6 @@ export const operations = {
     retry: { safe: false, conflict: false },
     pagination: undefined
   },
-  /**
-   * Create an IXP dataset
-   *
-   * `PUT /api/_private/ixp/datasets`
-   */
   createIxpDataset: {
     operationId: "createIxpDataset",
     method: "PUT",
@@ -356,11 +326,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Create a project
-   *
-   * `PUT /api/_private/projects/{project}`
-   */
   createProject: {
     operationId: "createProject",
     method: "PUT",
@@ -377,11 +342,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Create a source
-   *
-   * `PUT /api/v1/sources/{project}/{source}`
-   */
   createSource: {
     operationId: "createSource",
     method: "PUT",
@@ -398,11 +358,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Create (or replace) a stream
-   *
-   * `PUT /api/v1/datasets/{project}/{dataset}/streams`
-   */
   createStream: {
     operationId: "createStream",
     method: "PUT",
@@ -419,11 +374,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Create a trigger (legacy name of a stream)
-   *
-   * `PUT /api/v1/datasets/{project}/{dataset}/triggers`
-   */
   createTrigger: {
     operationId: "createTrigger",
     method: "PUT",
@@ -440,11 +390,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Create a user
-   *
-   * `PUT /api/_private/users`
-   */
   createUser: {
     operationId: "createUser",
     method: "PUT",
@@ -461,11 +406,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Delete a bucket by its id
-   *
-   * `DELETE /api/_private/buckets/id:{bucketId}`
-   */
   deleteBucketById: {
     operationId: "deleteBucketById",
     method: "DELETE",
@@ -482,11 +422,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Delete comments by id
-   *
-   * `DELETE /api/v1/sources/{project}/{source}/comments`
-   */
   deleteComments: {
     operationId: "deleteComments",
     method: "DELETE",
@@ -505,11 +440,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Delete a dataset by its full name
-   *
-   * `DELETE /api/v1/datasets/{project}/{dataset}`
-   */
   deleteDataset: {
     operationId: "deleteDataset",
     method: "DELETE",
@@ -526,11 +456,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Delete a dataset by its id
-   *
-   * `DELETE /api/v1/datasets/id:{datasetId}`
-   */
   deleteDatasetById: {
     operationId: "deleteDatasetById",
     method: "DELETE",
@@ -547,11 +472,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Delete one sync state
-   *
-   * `DELETE /api/_private/buckets/id:{bucketId}/keyed-sync-state/{keyedSyncStateId}`
-   */
   deleteKeyedSyncState: {
     operationId: "deleteKeyedSyncState",
     method: "DELETE",
@@ -568,11 +488,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Delete comments by id (documented route)
-   *
-   * `DELETE /api/v1/sources/{project}/{source}/messages`
-   */
   deleteMessages: {
     operationId: "deleteMessages",
     method: "DELETE",
@@ -591,11 +506,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Delete a project
-   *
-   * `DELETE /api/_private/projects/{project}`
-   */
   deleteProject: {
     operationId: "deleteProject",
     method: "DELETE",
@@ -612,11 +522,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Delete a source by its id
-   *
-   * `DELETE /api/v1/sources/id:{sourceId}`
-   */
   deleteSourceById: {
     operationId: "deleteSourceById",
     method: "DELETE",
@@ -633,11 +538,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Delete a stream
-   *
-   * `DELETE /api/v1/datasets/{project}/{dataset}/streams/{stream}`
-   */
   deleteStream: {
     operationId: "deleteStream",
     method: "DELETE",
@@ -654,11 +554,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Delete a user
-   *
-   * `DELETE /api/_private/users/{userId}`
-   */
   deleteUser: {
     operationId: "deleteUser",
     method: "DELETE",
@@ -675,11 +570,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Export a dataset
-   *
-   * `POST /api/v1/datasets/{project}/{dataset}/export`
-   */
   exportDataset: {
     operationId: "exportDataset",
     method: "POST",
@@ -696,11 +586,6 @@ export const operations = {
     retry: { safe: false, conflict: false },
     pagination: undefined
   },
-  /**
-   * Fetch the next batch of a stream (legacy)
-   *
-   * `POST /api/v1/datasets/{project}/{dataset}/streams/{stream}/fetch`
-   */
   fetchStream: {
     operationId: "fetchStream",
     method: "POST",
@@ -717,11 +602,6 @@ export const operations = {
     retry: { safe: false, conflict: false },
     pagination: undefined
   },
-  /**
-   * Download the content of an attachment
-   *
-   * `GET /api/v1/attachments/{attachmentReference}`
-   */
   getAttachment: {
     operationId: "getAttachment",
     method: "GET",
@@ -738,11 +618,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Get a bucket by its full name
-   *
-   * `GET /api/_private/buckets/{project}/{bucket}`
-   */
   getBucket: {
     operationId: "getBucket",
     method: "GET",
@@ -759,11 +634,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Get a bucket by its id
-   *
-   * `GET /api/_private/buckets/id:{bucketId}`
-   */
   getBucketById: {
     operationId: "getBucketById",
     method: "GET",
@@ -780,11 +650,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Count the emails of a bucket
-   *
-   * `GET /api/_private/buckets/{project}/{bucket}/statistics`
-   */
   getBucketStatistics: {
     operationId: "getBucketStatistics",
     method: "GET",
@@ -801,11 +666,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Get one comment by its id
-   *
-   * `GET /api/v1/sources/{project}/{source}/comments/{commentId}`
-   */
   getComment: {
     operationId: "getComment",
     method: "GET",
@@ -822,11 +682,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Get the current user
-   *
-   * `GET /auth/user`
-   */
   getCurrentUser: {
     operationId: "getCurrentUser",
     method: "GET",
@@ -843,11 +698,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Get a dataset by its full name
-   *
-   * `GET /api/v1/datasets/{project}/{dataset}`
-   */
   getDataset: {
     operationId: "getDataset",
     method: "GET",
@@ -864,11 +714,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Get a dataset by its id
-   *
-   * `GET /api/v1/datasets/id:{datasetId}`
-   */
   getDatasetById: {
     operationId: "getDatasetById",
     method: "GET",
@@ -885,11 +730,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Get label counts and time series of a dataset
-   *
-   * `POST /api/_private/datasets/{project}/{dataset}/statistics`
-   */
   getDatasetStatistics: {
     operationId: "getDatasetStatistics",
     method: "POST",
@@ -906,11 +746,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Summarise the user properties of matching comments
-   *
-   * `POST /api/_private/datasets/{project}/{dataset}/summary`
-   */
   getDatasetSummary: {
     operationId: "getDatasetSummary",
     method: "POST",
@@ -927,11 +762,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Download the original document of a comment
-   *
-   * `GET /api/_private/sources/id:{sourceId}/documents/{commentId}`
-   */
   getDocument: {
     operationId: "getDocument",
     method: "GET",
@@ -948,11 +778,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Get emails by id
-   *
-   * `GET /api/_private/buckets/{project}/{bucket}/emails`
-   */
   getEmails: {
     operationId: "getEmails",
     method: "GET",
@@ -969,11 +794,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Get an integration by its full name
-   *
-   * `GET /api/_private/integrations/{project}/{integration}`
-   */
   getIntegration: {
     operationId: "getIntegration",
     method: "GET",
@@ -990,11 +810,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Get the precision/recall curve of one label
-   *
-   * `POST /api/_private/datasets/{project}/{dataset}/labellers/{version}/label-validation`
-   */
   getLabelValidation: {
     operationId: "getLabelValidation",
     method: "POST",
@@ -1015,11 +830,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Get the annotations of comments
-   *
-   * `GET /api/_private/datasets/{project}/{dataset}/labellings`
-   */
   getLabellings: {
     operationId: "getLabellings",
     method: "GET",
@@ -1047,11 +857,6 @@ export const operations = {
       end: "empty-page"
     }
   },
-  /**
-   * Get the validation of the latest model
-   *
-   * `GET /api/_private/datasets/{project}/{dataset}/labellers/latest/validation`
-   */
   getLatestValidation: {
     operationId: "getLatestValidation",
     method: "GET",
@@ -1068,11 +873,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Get the statistics of a model version
-   *
-   * `GET /api/v1/datasets/{project}/{dataset}/labellers/{version}/validation`
-   */
   getModelStatistics: {
     operationId: "getModelStatistics",
     method: "GET",
@@ -1093,11 +893,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Get the model tags of a dataset
-   *
-   * `GET /api/v1/datasets/{project}/{dataset}/model-tags`
-   */
   getModelTags: {
     operationId: "getModelTags",
     method: "GET",
@@ -1114,11 +909,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Get a project by name
-   *
-   * `GET /api/_private/projects/{project}`
-   */
   getProject: {
     operationId: "getProject",
     method: "GET",
@@ -1135,11 +925,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Get a source by its full name
-   *
-   * `GET /api/v1/sources/{project}/{source}`
-   */
   getSource: {
     operationId: "getSource",
     method: "GET",
@@ -1156,11 +941,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Get a source by its id
-   *
-   * `GET /api/v1/sources/id:{sourceId}`
-   */
   getSourceById: {
     operationId: "getSourceById",
     method: "GET",
@@ -1177,11 +957,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Get comment statistics of a source
-   *
-   * `POST /api/v1/sources/{project}/{source}/statistics`
-   */
   getSourceStatistics: {
     operationId: "getSourceStatistics",
     method: "POST",
@@ -1198,11 +973,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Get a stream by name
-   *
-   * `GET /api/v1/datasets/{project}/{dataset}/streams/{stream}`
-   */
   getStream: {
     operationId: "getStream",
     method: "GET",
@@ -1219,11 +989,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Get the next results of a stream
-   *
-   * `GET /api/v1/datasets/{project}/{dataset}/streams/{stream}/results`
-   */
   getStreamResults: {
     operationId: "getStreamResults",
     method: "GET",
@@ -1243,11 +1008,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Get a user by id
-   *
-   * `GET /api/_private/users/{userId}`
-   */
   getUser: {
     operationId: "getUser",
     method: "GET",
@@ -1264,11 +1024,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Get the validation of a model version
-   *
-   * `GET /api/_private/datasets/{project}/{dataset}/labellers/{version}/validation`
-   */
   getValidation: {
     operationId: "getValidation",
     method: "GET",
@@ -1289,11 +1044,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Insert a batch of comments (no overwrite)
-   *
-   * `PUT /api/_private/sources/{project}/{source}/comments`
-   */
   insertComments: {
     operationId: "insertComments",
     method: "PUT",
@@ -1310,11 +1060,6 @@ export const operations = {
     retry: { safe: true, conflict: true },
     pagination: undefined
   },
-  /**
-   * List all buckets
-   *
-   * `GET /api/_private/buckets`
-   */
   listBuckets: {
     operationId: "listBuckets",
     method: "GET",
@@ -1331,11 +1076,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Iterate over all comments of a source
-   *
-   * `GET /api/_private/sources/{project}/{source}/comments`
-   */
   listComments: {
     operationId: "listComments",
     method: "GET",
@@ -1363,11 +1103,6 @@ export const operations = {
       end: "cursor-absent"
     }
   },
-  /**
-   * List all datasets visible to the caller
-   *
-   * `GET /api/v1/datasets`
-   */
   listDatasets: {
     operationId: "listDatasets",
     method: "GET",
@@ -1384,11 +1119,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Iterate over the emails of a bucket
-   *
-   * `POST /api/_private/buckets/{project}/{bucket}/emails`
-   */
   listEmails: {
     operationId: "listEmails",
     method: "POST",
@@ -1410,11 +1140,6 @@ export const operations = {
       end: "cursor-absent"
     }
   },
-  /**
-   * List all integrations
-   *
-   * `GET /api/_private/integrations`
-   */
   listIntegrations: {
     operationId: "listIntegrations",
     method: "GET",
@@ -1431,11 +1156,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * List the sync state ids of one mailbox
-   *
-   * `POST /api/_private/buckets/id:{bucketId}/keyed-sync-state-ids`
-   */
   listKeyedSyncStateIds: {
     operationId: "listKeyedSyncStateIds",
     method: "POST",
@@ -1452,11 +1172,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * List the mailbox and folder sync states of a bucket
-   *
-   * `GET /api/_private/buckets/id:{bucketId}/keyed-sync-states/`
-   */
   listKeyedSyncStates: {
     operationId: "listKeyedSyncStates",
     method: "GET",
@@ -1473,11 +1188,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * List the models (labellers) of a dataset
-   *
-   * `POST /api/_private/datasets/{project}/{dataset}/labellers`
-   */
   listLabellers: {
     operationId: "listLabellers",
     method: "POST",
@@ -1494,11 +1204,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * List the datasets of a project
-   *
-   * `GET /api/v1/datasets/{project}`
-   */
   listProjectDatasets: {
     operationId: "listProjectDatasets",
     method: "GET",
@@ -1515,11 +1220,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * List the sources of a project
-   *
-   * `GET /api/v1/sources/{project}`
-   */
   listProjectSources: {
     operationId: "listProjectSources",
     method: "GET",
@@ -1536,11 +1236,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * List all projects
-   *
-   * `GET /api/_private/projects`
-   */
   listProjects: {
     operationId: "listProjects",
     method: "GET",
@@ -1557,11 +1252,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * List the quotas of the current tenant
-   *
-   * `GET /api/_private/quotas`
-   */
   listQuotas: {
     operationId: "listQuotas",
     method: "GET",
@@ -1578,11 +1268,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * List all sources visible to the caller
-   *
-   * `GET /api/v1/sources`
-   */
   listSources: {
     operationId: "listSources",
     method: "GET",
@@ -1599,11 +1284,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * List the streams of a dataset
-   *
-   * `GET /api/v1/datasets/{project}/{dataset}/streams`
-   */
   listStreams: {
     operationId: "listStreams",
     method: "GET",
@@ -1620,11 +1300,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * List the quotas of another tenant
-   *
-   * `GET /api/_private/quotas/{tenantId}`
-   */
   listTenantQuotas: {
     operationId: "listTenantQuotas",
     method: "GET",
@@ -1641,11 +1316,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * List the users of the tenant (public route)
-   *
-   * `GET /api/v1/users`
-   */
   listUsers: {
     operationId: "listUsers",
     method: "GET",
@@ -1662,11 +1332,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * List the users of the tenant
-   *
-   * `GET /api/_private/users`
-   */
   listUsersPrivate: {
     operationId: "listUsersPrivate",
     method: "GET",
@@ -1683,11 +1348,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Predict labels and entities for ad-hoc documents
-   *
-   * `POST /api/v1/datasets/{project}/{dataset}/labellers/{version}/predict`
-   */
   predict: {
     operationId: "predict",
     method: "POST",
@@ -1708,11 +1368,6 @@ export const operations = {
     retry: { safe: false, conflict: false },
     pagination: undefined
   },
-  /**
-   * Predict labels and entities for stored comments
-   *
-   * `POST /api/v1/datasets/{project}/{dataset}/labellers/{version}/predict-comments`
-   */
   predictComments: {
     operationId: "predictComments",
     method: "POST",
@@ -1733,11 +1388,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Predict with the latest (unpinned) model
-   *
-   * `POST /api/_private/datasets/{project}/{dataset}/labellers/predict`
-   */
   predictLatest: {
     operationId: "predictLatest",
     method: "POST",
@@ -1754,11 +1404,6 @@ export const operations = {
     retry: { safe: false, conflict: false },
     pagination: undefined
   },
-  /**
-   * Predict labels and entities for raw emails
-   *
-   * `POST /api/v1/datasets/{project}/{dataset}/labellers/{version}/predict-raw-emails`
-   */
   predictRawEmails: {
     operationId: "predictRawEmails",
     method: "POST",
@@ -1779,11 +1424,6 @@ export const operations = {
     retry: { safe: false, conflict: false },
     pagination: undefined
   },
-  /**
-   * Page through the audit events of the tenant
-   *
-   * `POST /api/v1/audit_events/query`
-   */
   queryAuditEvents: {
     operationId: "queryAuditEvents",
     method: "POST",
@@ -1804,11 +1444,6 @@ export const operations = {
       end: "cursor-absent"
     }
   },
-  /**
-   * Search and page through comments with their annotations and predictions
-   *
-   * `POST /api/_private/datasets/{project}/{dataset}/query`
-   */
   queryDataset: {
     operationId: "queryDataset",
     method: "POST",
@@ -1830,11 +1465,6 @@ export const operations = {
       end: "cursor-absent"
     }
   },
-  /**
-   * Page through the most recent comments matching a filter
-   *
-   * `POST /api/_private/datasets/{project}/{dataset}/recent`
-   */
   queryRecentComments: {
     operationId: "queryRecentComments",
     method: "POST",
@@ -1856,11 +1486,6 @@ export const operations = {
       end: "cursor-absent"
     }
   },
-  /**
-   * Refresh the cached permissions of the current user
-   *
-   * `POST /auth/refresh-user-permissions`
-   */
   refreshUserPermissions: {
     operationId: "refreshUserPermissions",
     method: "POST",
@@ -1877,11 +1502,6 @@ export const operations = {
     retry: { safe: false, conflict: false },
     pagination: undefined
   },
-  /**
-   * Move a stream to a comment creation time
-   *
-   * `POST /api/v1/datasets/{project}/{dataset}/streams/{stream}/reset`
-   */
   resetStream: {
     operationId: "resetStream",
     method: "POST",
@@ -1898,11 +1518,6 @@ export const operations = {
     retry: { safe: false, conflict: false },
     pagination: undefined
   },
-  /**
-   * Send the welcome email to a user
-   *
-   * `POST /api/_private/users/{userId}/welcome-email`
-   */
   sendWelcomeEmail: {
     operationId: "sendWelcomeEmail",
     method: "POST",
@@ -1919,11 +1534,6 @@ export const operations = {
     retry: { safe: false, conflict: false },
     pagination: undefined
   },
-  /**
-   * Set a quota of a tenant
-   *
-   * `POST /api/_private/quotas/{tenantId}/{quotaKind}`
-   */
   setQuota: {
     operationId: "setQuota",
     method: "POST",
@@ -1965,11 +1575,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Upsert a batch of comments
-   *
-   * `POST /api/v1/sources/{project}/{source}/sync`
-   */
   syncComments: {
     operationId: "syncComments",
     method: "POST",
@@ -1986,11 +1591,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Upsert comments parsed server-side from raw emails
-   *
-   * `POST /api/v1/sources/{project}/{source}/sync-raw-emails`
-   */
   syncRawEmails: {
     operationId: "syncRawEmails",
     method: "POST",
@@ -2007,11 +1607,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Tag comments as stream exceptions
-   *
-   * `PUT /api/v1/datasets/{project}/{dataset}/streams/{stream}/exceptions`
-   */
   tagStreamExceptions: {
     operationId: "tagStreamExceptions",
     method: "PUT",
@@ -2028,11 +1623,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Untag stream exceptions
-   *
-   * `DELETE /api/v1/datasets/{project}/{dataset}/streams/{stream}/exceptions`
-   */
   untagStreamExceptions: {
     operationId: "untagStreamExceptions",
     method: "DELETE",
@@ -2049,11 +1639,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Update a dataset
-   *
-   * `POST /api/v1/datasets/{project}/{dataset}`
-   */
   updateDataset: {
     operationId: "updateDataset",
     method: "POST",
@@ -2070,11 +1655,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Update an integration
-   *
-   * `POST /api/_private/integrations/{project}/{integration}`
-   */
   updateIntegration: {
     operationId: "updateIntegration",
     method: "POST",
@@ -2091,11 +1671,6 @@ export const operations = {
     retry: { safe: false, conflict: false },
     pagination: undefined
   },
-  /**
-   * Create or update the label definitions of a label group in bulk
-   *
-   * `PUT /api/_private/datasets/{project}/{dataset}/labels/{labelGroup}`
-   */
   updateLabelDefs: {
     operationId: "updateLabelDefs",
     method: "PUT",
@@ -2116,11 +1691,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Set the labels, entities and extraction fields of one comment
-   *
-   * `POST /api/_private/datasets/{project}/{dataset}/labellings/{commentUid}`
-   */
   updateLabelling: {
     operationId: "updateLabelling",
     method: "POST",
@@ -2137,11 +1707,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Update a project
-   *
-   * `POST /api/_private/projects/{project}`
-   */
   updateProject: {
     operationId: "updateProject",
     method: "POST",
@@ -2158,11 +1723,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Update a source
-   *
-   * `POST /api/v1/sources/{project}/{source}`
-   */
   updateSource: {
     operationId: "updateSource",
     method: "POST",
@@ -2179,11 +1739,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Update a trigger (legacy name of a stream)
-   *
-   * `POST /api/v1/datasets/{project}/{dataset}/triggers/{trigger}`
-   */
   updateTrigger: {
     operationId: "updateTrigger",
     method: "POST",
@@ -2200,11 +1755,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Update the permissions of a user
-   *
-   * `POST /api/_private/users/{userId}`
-   */
   updateUser: {
     operationId: "updateUser",
     method: "POST",
@@ -2221,11 +1771,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Upload the content of one attachment of a comment
-   *
-   * `PUT /api/_private/sources/id:{sourceId}/comments/{commentId}/attachments/{attachmentIndex}`
-   */
   uploadCommentAttachment: {
     operationId: "uploadCommentAttachment",
     method: "PUT",
@@ -2246,11 +1791,6 @@ export const operations = {
     retry: { safe: true, conflict: false },
     pagination: undefined
   },
-  /**
-   * Attach an audio file to a comment
-   *
-   * `PUT /api/_private/sources/id:{sourceId}/comments/{commentId}/audio`
-   */
   uploadCommentAudio: {
     operationId: "uploadCommentAudio",
     method: "PUT",
@@ -2267,11 +1807,6 @@ export const operations = {
     retry: { safe: false, conflict: false },
     pagination: undefined
   },
-  /**
-   * Upload a document, creating a comment
-   *
-   * `PUT /api/_private/sources/id:{sourceId}/documents`
-   */
   uploadDocument: {
     operationId: "uploadDocument",
     method: "PUT",

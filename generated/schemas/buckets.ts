@@ -72,22 +72,16 @@ export interface DeleteBucketByIdResponse extends Schema.Struct.Type<typeof Dele
 export const DeleteBucketByIdResponse: Schema.Codec<DeleteBucketByIdResponse, Schema.Struct.Encoded<typeof DeleteBucketByIdResponseFields>> =
   openStruct(DeleteBucketByIdResponseFields)
 
-const DeleteKeyedSyncStateResponseFields = { status: StatusOk }
 /** Success envelope without payload. */
-export interface DeleteKeyedSyncStateResponse extends Schema.Struct.Type<typeof DeleteKeyedSyncStateResponseFields> {}
+export const DeleteKeyedSyncStateResponse = DeleteBucketByIdResponse
 /** Success envelope without payload. */
-export const DeleteKeyedSyncStateResponse: Schema.Codec<DeleteKeyedSyncStateResponse, Schema.Struct.Encoded<typeof DeleteKeyedSyncStateResponseFields>> =
-  openStruct(DeleteKeyedSyncStateResponseFields)
+export type DeleteKeyedSyncStateResponse = DeleteBucketByIdResponse
 
-const GetBucketByIdResponseFields = { bucket: Bucket, status: StatusOk }
-export interface GetBucketByIdResponse extends Schema.Struct.Type<typeof GetBucketByIdResponseFields> {}
-export const GetBucketByIdResponse: Schema.Codec<GetBucketByIdResponse, Schema.Struct.Encoded<typeof GetBucketByIdResponseFields>> =
-  openStruct(GetBucketByIdResponseFields)
+export const GetBucketByIdResponse = CreateBucketResponse
+export type GetBucketByIdResponse = CreateBucketResponse
 
-const GetBucketResponseFields = { bucket: Bucket, status: StatusOk }
-export interface GetBucketResponse extends Schema.Struct.Type<typeof GetBucketResponseFields> {}
-export const GetBucketResponse: Schema.Codec<GetBucketResponse, Schema.Struct.Encoded<typeof GetBucketResponseFields>> =
-  openStruct(GetBucketResponseFields)
+export const GetBucketResponse = CreateBucketResponse
+export type GetBucketResponse = CreateBucketResponse
 
 const GetBucketStatisticsResponseFields = { statistics: BucketStatistics, status: StatusOk }
 export interface GetBucketStatisticsResponse extends Schema.Struct.Type<typeof GetBucketStatisticsResponseFields> {}

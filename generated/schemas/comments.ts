@@ -28,24 +28,20 @@ export interface DeleteCommentsResponse extends Schema.Struct.Type<typeof Delete
 export const DeleteCommentsResponse: Schema.Codec<DeleteCommentsResponse, Schema.Struct.Encoded<typeof DeleteCommentsResponseFields>> =
   openStruct(DeleteCommentsResponseFields)
 
-const DeleteMessagesResponseFields = { status: StatusOk }
 /** Success envelope without payload. */
-export interface DeleteMessagesResponse extends Schema.Struct.Type<typeof DeleteMessagesResponseFields> {}
+export const DeleteMessagesResponse = DeleteCommentsResponse
 /** Success envelope without payload. */
-export const DeleteMessagesResponse: Schema.Codec<DeleteMessagesResponse, Schema.Struct.Encoded<typeof DeleteMessagesResponseFields>> =
-  openStruct(DeleteMessagesResponseFields)
+export type DeleteMessagesResponse = DeleteCommentsResponse
 
 const GetCommentResponseFields = { comment: Comment, status: StatusOk }
 export interface GetCommentResponse extends Schema.Struct.Type<typeof GetCommentResponseFields> {}
 export const GetCommentResponse: Schema.Codec<GetCommentResponse, Schema.Struct.Encoded<typeof GetCommentResponseFields>> =
   openStruct(GetCommentResponseFields)
 
-const InsertCommentsResponseFields = { status: StatusOk }
 /** Success envelope without payload. */
-export interface InsertCommentsResponse extends Schema.Struct.Type<typeof InsertCommentsResponseFields> {}
+export const InsertCommentsResponse = DeleteCommentsResponse
 /** Success envelope without payload. */
-export const InsertCommentsResponse: Schema.Codec<InsertCommentsResponse, Schema.Struct.Encoded<typeof InsertCommentsResponseFields>> =
-  openStruct(InsertCommentsResponseFields)
+export type InsertCommentsResponse = DeleteCommentsResponse
 
 const ListCommentsResponseFields = {
   comments: Schema.Array(Comment),
@@ -99,10 +95,8 @@ export interface ParsedComment extends Schema.Struct.Type<typeof ParsedCommentFi
 export const ParsedComment: Schema.Codec<ParsedComment, Schema.Struct.Encoded<typeof ParsedCommentFields>> =
   openStruct(ParsedCommentFields)
 
-export const SyncCommentsRequest = Schema.Struct({
-  comments: Schema.Array(NewComment).check(Schema.isMaxLength(16384))
-})
-export type SyncCommentsRequest = typeof SyncCommentsRequest.Type
+export const SyncCommentsRequest = InsertCommentsRequest
+export type SyncCommentsRequest = InsertCommentsRequest
 
 const SyncCommentsResponseFields = {
   new: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
@@ -144,9 +138,7 @@ export const UploadCommentAudioRequest = Schema.Struct({
 })
 export type UploadCommentAudioRequest = typeof UploadCommentAudioRequest.Type
 
-const UploadCommentAudioResponseFields = { status: StatusOk }
 /** Success envelope without payload. */
-export interface UploadCommentAudioResponse extends Schema.Struct.Type<typeof UploadCommentAudioResponseFields> {}
+export const UploadCommentAudioResponse = DeleteCommentsResponse
 /** Success envelope without payload. */
-export const UploadCommentAudioResponse: Schema.Codec<UploadCommentAudioResponse, Schema.Struct.Encoded<typeof UploadCommentAudioResponseFields>> =
-  openStruct(UploadCommentAudioResponseFields)
+export type UploadCommentAudioResponse = DeleteCommentsResponse

@@ -20,34 +20,26 @@ export interface DeleteDatasetByIdResponse extends Schema.Struct.Type<typeof Del
 export const DeleteDatasetByIdResponse: Schema.Codec<DeleteDatasetByIdResponse, Schema.Struct.Encoded<typeof DeleteDatasetByIdResponseFields>> =
   openStruct(DeleteDatasetByIdResponseFields)
 
-const DeleteDatasetResponseFields = { status: StatusOk }
 /** Success envelope without payload. */
-export interface DeleteDatasetResponse extends Schema.Struct.Type<typeof DeleteDatasetResponseFields> {}
+export const DeleteDatasetResponse = DeleteDatasetByIdResponse
 /** Success envelope without payload. */
-export const DeleteDatasetResponse: Schema.Codec<DeleteDatasetResponse, Schema.Struct.Encoded<typeof DeleteDatasetResponseFields>> =
-  openStruct(DeleteDatasetResponseFields)
+export type DeleteDatasetResponse = DeleteDatasetByIdResponse
 
 /** Export options. Not captured in the catalogue, so any JSON value is accepted. */
 export const ExportDatasetRequest = Schema.Json
 /** Export options. Not captured in the catalogue, so any JSON value is accepted. */
 export type ExportDatasetRequest = typeof ExportDatasetRequest.Type
 
-const ExportDatasetResponseFields = { status: StatusOk }
 /** Export result. Not captured in the catalogue beyond `status`; other fields are kept as-is. */
-export interface ExportDatasetResponse extends Schema.Struct.Type<typeof ExportDatasetResponseFields> {}
+export const ExportDatasetResponse = DeleteDatasetByIdResponse
 /** Export result. Not captured in the catalogue beyond `status`; other fields are kept as-is. */
-export const ExportDatasetResponse: Schema.Codec<ExportDatasetResponse, Schema.Struct.Encoded<typeof ExportDatasetResponseFields>> =
-  openStruct(ExportDatasetResponseFields)
+export type ExportDatasetResponse = DeleteDatasetByIdResponse
 
-const GetDatasetByIdResponseFields = { dataset: Dataset, status: StatusOk }
-export interface GetDatasetByIdResponse extends Schema.Struct.Type<typeof GetDatasetByIdResponseFields> {}
-export const GetDatasetByIdResponse: Schema.Codec<GetDatasetByIdResponse, Schema.Struct.Encoded<typeof GetDatasetByIdResponseFields>> =
-  openStruct(GetDatasetByIdResponseFields)
+export const GetDatasetByIdResponse = CreateDatasetResponse
+export type GetDatasetByIdResponse = CreateDatasetResponse
 
-const GetDatasetResponseFields = { dataset: Dataset, status: StatusOk }
-export interface GetDatasetResponse extends Schema.Struct.Type<typeof GetDatasetResponseFields> {}
-export const GetDatasetResponse: Schema.Codec<GetDatasetResponse, Schema.Struct.Encoded<typeof GetDatasetResponseFields>> =
-  openStruct(GetDatasetResponseFields)
+export const GetDatasetResponse = CreateDatasetResponse
+export type GetDatasetResponse = CreateDatasetResponse
 
 const GetDatasetStatisticsResponseFields = { statistics: Statistics, status: StatusOk }
 export interface GetDatasetStatisticsResponse extends Schema.Struct.Type<typeof GetDatasetStatisticsResponseFields> {}
@@ -59,10 +51,8 @@ export interface ListDatasetsResponse extends Schema.Struct.Type<typeof ListData
 export const ListDatasetsResponse: Schema.Codec<ListDatasetsResponse, Schema.Struct.Encoded<typeof ListDatasetsResponseFields>> =
   openStruct(ListDatasetsResponseFields)
 
-const ListProjectDatasetsResponseFields = { datasets: Schema.Array(Dataset), status: StatusOk }
-export interface ListProjectDatasetsResponse extends Schema.Struct.Type<typeof ListProjectDatasetsResponseFields> {}
-export const ListProjectDatasetsResponse: Schema.Codec<ListProjectDatasetsResponse, Schema.Struct.Encoded<typeof ListProjectDatasetsResponseFields>> =
-  openStruct(ListProjectDatasetsResponseFields)
+export const ListProjectDatasetsResponse = ListDatasetsResponse
+export type ListProjectDatasetsResponse = ListDatasetsResponse
 
 /** Internal dataset feature flag. */
 export const NewDatasetFlag = Schema.Literals(["gpt4", "external_moon_llm", "qos", "zero_shot_labels", "ixp"])
@@ -303,15 +293,8 @@ export const QueryRecentCommentsRequest = Schema.Struct({
 })
 export type QueryRecentCommentsRequest = typeof QueryRecentCommentsRequest.Type
 
-const QueryRecentCommentsResponseFields = {
-  /** Cursor of the next page; absent or null on the last page. */
-  continuation: absentWhenNull(Schema.String),
-  results: Schema.Array(AnnotatedComment),
-  status: StatusOk
-}
-export interface QueryRecentCommentsResponse extends Schema.Struct.Type<typeof QueryRecentCommentsResponseFields> {}
-export const QueryRecentCommentsResponse: Schema.Codec<QueryRecentCommentsResponse, Schema.Struct.Encoded<typeof QueryRecentCommentsResponseFields>> =
-  openStruct(QueryRecentCommentsResponseFields)
+export const QueryRecentCommentsResponse = QueryDatasetResponse
+export type QueryRecentCommentsResponse = QueryDatasetResponse
 
 /** Matches when the attribute has any of the values. */
 export const StringAnyOfFilter = Schema.Struct({
@@ -395,7 +378,5 @@ export type UpdateDataset = typeof UpdateDataset.Type
 export const UpdateDatasetRequest = Schema.Struct({ dataset: UpdateDataset })
 export type UpdateDatasetRequest = typeof UpdateDatasetRequest.Type
 
-const UpdateDatasetResponseFields = { dataset: Dataset, status: StatusOk }
-export interface UpdateDatasetResponse extends Schema.Struct.Type<typeof UpdateDatasetResponseFields> {}
-export const UpdateDatasetResponse: Schema.Codec<UpdateDatasetResponse, Schema.Struct.Encoded<typeof UpdateDatasetResponseFields>> =
-  openStruct(UpdateDatasetResponseFields)
+export const UpdateDatasetResponse = CreateDatasetResponse
+export type UpdateDatasetResponse = CreateDatasetResponse

@@ -132,10 +132,8 @@ export interface CreateIntegrationResponse extends Schema.Struct.Type<typeof Cre
 export const CreateIntegrationResponse: Schema.Codec<CreateIntegrationResponse, Schema.Struct.Encoded<typeof CreateIntegrationResponseFields>> =
   openStruct(CreateIntegrationResponseFields)
 
-const GetIntegrationResponseFields = { integration: Integration, status: StatusOk }
-export interface GetIntegrationResponse extends Schema.Struct.Type<typeof GetIntegrationResponseFields> {}
-export const GetIntegrationResponse: Schema.Codec<GetIntegrationResponse, Schema.Struct.Encoded<typeof GetIntegrationResponseFields>> =
-  openStruct(GetIntegrationResponseFields)
+export const GetIntegrationResponse = CreateIntegrationResponse
+export type GetIntegrationResponse = CreateIntegrationResponse
 
 const ListIntegrationsResponseFields = { integrations: Schema.Array(Integration), status: StatusOk }
 export interface ListIntegrationsResponse extends Schema.Struct.Type<typeof ListIntegrationsResponseFields> {}
@@ -220,10 +218,8 @@ export type NewIntegration = typeof NewIntegration.Type
 export const CreateIntegrationRequest = Schema.Struct({ integration: NewIntegration })
 export type CreateIntegrationRequest = typeof CreateIntegrationRequest.Type
 
-export const UpdateIntegrationRequest = Schema.Struct({ integration: NewIntegration })
-export type UpdateIntegrationRequest = typeof UpdateIntegrationRequest.Type
+export const UpdateIntegrationRequest = CreateIntegrationRequest
+export type UpdateIntegrationRequest = CreateIntegrationRequest
 
-const UpdateIntegrationResponseFields = { integration: Integration, status: StatusOk }
-export interface UpdateIntegrationResponse extends Schema.Struct.Type<typeof UpdateIntegrationResponseFields> {}
-export const UpdateIntegrationResponse: Schema.Codec<UpdateIntegrationResponse, Schema.Struct.Encoded<typeof UpdateIntegrationResponseFields>> =
-  openStruct(UpdateIntegrationResponseFields)
+export const UpdateIntegrationResponse = CreateIntegrationResponse
+export type UpdateIntegrationResponse = CreateIntegrationResponse

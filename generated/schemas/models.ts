@@ -45,12 +45,10 @@ export interface GetModelStatisticsResponse extends Schema.Struct.Type<typeof Ge
 export const GetModelStatisticsResponse: Schema.Codec<GetModelStatisticsResponse, Schema.Struct.Encoded<typeof GetModelStatisticsResponseFields>> =
   openStruct(GetModelStatisticsResponseFields)
 
-const GetModelTagsResponseFields = { status: StatusOk }
 /** Model tags. Not captured in the catalogue beyond `status`; other fields are kept as-is. */
-export interface GetModelTagsResponse extends Schema.Struct.Type<typeof GetModelTagsResponseFields> {}
+export const GetModelTagsResponse = GetModelStatisticsResponse
 /** Model tags. Not captured in the catalogue beyond `status`; other fields are kept as-is. */
-export const GetModelTagsResponse: Schema.Codec<GetModelTagsResponse, Schema.Struct.Encoded<typeof GetModelTagsResponseFields>> =
-  openStruct(GetModelTagsResponseFields)
+export type GetModelTagsResponse = GetModelStatisticsResponse
 
 const LabellerFields = {
   model_id: Schema.optionalKey(Schema.String),
@@ -110,16 +108,10 @@ export interface GetLatestValidationResponse extends Schema.Struct.Type<typeof G
 export const GetLatestValidationResponse: Schema.Codec<GetLatestValidationResponse, Schema.Struct.Encoded<typeof GetLatestValidationResponseFields>> =
   openStruct(GetLatestValidationResponseFields)
 
-const GetValidationResponseFields = {
-  label_groups: Schema.Array(LabelGroup),
-  status: StatusOk,
-  validation: ModelValidation
-}
 /** Validation of a model version, flattened next to `status`. */
-export interface GetValidationResponse extends Schema.Struct.Type<typeof GetValidationResponseFields> {}
+export const GetValidationResponse = GetLatestValidationResponse
 /** Validation of a model version, flattened next to `status`. */
-export const GetValidationResponse: Schema.Codec<GetValidationResponse, Schema.Struct.Encoded<typeof GetValidationResponseFields>> =
-  openStruct(GetValidationResponseFields)
+export type GetValidationResponse = GetLatestValidationResponse
 
 export const PredictCommentsRequest = Schema.Struct({
   labels: Schema.optionalKey(Schema.Array(NewLabelThreshold).check(Schema.isMaxLength(4096))),
@@ -149,12 +141,10 @@ export const PredictLatestRequest = Schema.Struct({
 /** Same body as predict. */
 export type PredictLatestRequest = typeof PredictLatestRequest.Type
 
-const PredictLatestResponseFields = { status: StatusOk }
 /** Predictions. Not captured in the catalogue beyond `status`; other fields are kept as-is. */
-export interface PredictLatestResponse extends Schema.Struct.Type<typeof PredictLatestResponseFields> {}
+export const PredictLatestResponse = GetModelStatisticsResponse
 /** Predictions. Not captured in the catalogue beyond `status`; other fields are kept as-is. */
-export const PredictLatestResponse: Schema.Codec<PredictLatestResponse, Schema.Struct.Encoded<typeof PredictLatestResponseFields>> =
-  openStruct(PredictLatestResponseFields)
+export type PredictLatestResponse = GetModelStatisticsResponse
 
 export const PredictRawEmailsRequest = Schema.Struct({
   documents: Schema.Array(RawEmailDocument).check(Schema.isMaxLength(4096)),
@@ -168,33 +158,24 @@ export const PredictRawEmailsRequest = Schema.Struct({
 })
 export type PredictRawEmailsRequest = typeof PredictRawEmailsRequest.Type
 
-const PredictRawEmailsResponseFields = { status: StatusOk }
 /** Predictions. Not captured in the catalogue beyond `status`; other fields are kept as-is. */
-export interface PredictRawEmailsResponse extends Schema.Struct.Type<typeof PredictRawEmailsResponseFields> {}
+export const PredictRawEmailsResponse = GetModelStatisticsResponse
 /** Predictions. Not captured in the catalogue beyond `status`; other fields are kept as-is. */
-export const PredictRawEmailsResponse: Schema.Codec<PredictRawEmailsResponse, Schema.Struct.Encoded<typeof PredictRawEmailsResponseFields>> =
-  openStruct(PredictRawEmailsResponseFields)
+export type PredictRawEmailsResponse = GetModelStatisticsResponse
 
-export const PredictRequest = Schema.Struct({
-  documents: Schema.Array(PredictDocument).check(Schema.isMaxLength(4096)),
-  labels: Schema.optionalKey(Schema.Array(NewLabelThreshold).check(Schema.isMaxLength(4096))),
-  /** Only return labels above this probability. */
-  threshold: Schema.optionalKey(Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0), Schema.isLessThanOrEqualTo(1)))
-})
-export type PredictRequest = typeof PredictRequest.Type
+export const PredictRequest = PredictLatestRequest
+export type PredictRequest = PredictLatestRequest
 
-const PredictResponseFields = { status: StatusOk }
 /**
  * Predictions. Not captured in the catalogue beyond `status` (expected: per-document labels and entities); other fields
  * are kept as-is.
  */
-export interface PredictResponse extends Schema.Struct.Type<typeof PredictResponseFields> {}
+export const PredictResponse = GetModelStatisticsResponse
 /**
  * Predictions. Not captured in the catalogue beyond `status` (expected: per-document labels and entities); other fields
  * are kept as-is.
  */
-export const PredictResponse: Schema.Codec<PredictResponse, Schema.Struct.Encoded<typeof PredictResponseFields>> =
-  openStruct(PredictResponseFields)
+export type PredictResponse = GetModelStatisticsResponse
 
 const PredictionFields = {
   entities: absentWhenNull(Schema.Array(Entity)),

@@ -49,10 +49,8 @@ export interface CreateProjectResponse extends Schema.Struct.Type<typeof CreateP
 export const CreateProjectResponse: Schema.Codec<CreateProjectResponse, Schema.Struct.Encoded<typeof CreateProjectResponseFields>> =
   openStruct(CreateProjectResponseFields)
 
-const GetProjectResponseFields = { project: Project, status: StatusOk }
-export interface GetProjectResponse extends Schema.Struct.Type<typeof GetProjectResponseFields> {}
-export const GetProjectResponse: Schema.Codec<GetProjectResponse, Schema.Struct.Encoded<typeof GetProjectResponseFields>> =
-  openStruct(GetProjectResponseFields)
+export const GetProjectResponse = CreateProjectResponse
+export type GetProjectResponse = CreateProjectResponse
 
 const ListProjectsResponseFields = { projects: Schema.Array(Project), status: StatusOk }
 export interface ListProjectsResponse extends Schema.Struct.Type<typeof ListProjectsResponseFields> {}
@@ -60,17 +58,12 @@ export const ListProjectsResponse: Schema.Codec<ListProjectsResponse, Schema.Str
   openStruct(ListProjectsResponseFields)
 
 /** Fields to overwrite on a project. */
-export const UpdateProject = Schema.Struct({
-  description: Schema.optionalKey(Schema.String),
-  title: Schema.optionalKey(Schema.String)
-})
+export const UpdateProject = NewProject
 /** Fields to overwrite on a project. */
-export type UpdateProject = typeof UpdateProject.Type
+export type UpdateProject = NewProject
 
 export const UpdateProjectRequest = Schema.Struct({ project: UpdateProject })
 export type UpdateProjectRequest = typeof UpdateProjectRequest.Type
 
-const UpdateProjectResponseFields = { project: Project, status: StatusOk }
-export interface UpdateProjectResponse extends Schema.Struct.Type<typeof UpdateProjectResponseFields> {}
-export const UpdateProjectResponse: Schema.Codec<UpdateProjectResponse, Schema.Struct.Encoded<typeof UpdateProjectResponseFields>> =
-  openStruct(UpdateProjectResponseFields)
+export const UpdateProjectResponse = CreateProjectResponse
+export type UpdateProjectResponse = CreateProjectResponse

@@ -54,10 +54,8 @@ export interface ListQuotasResponse extends Schema.Struct.Type<typeof ListQuotas
 export const ListQuotasResponse: Schema.Codec<ListQuotasResponse, Schema.Struct.Encoded<typeof ListQuotasResponseFields>> =
   openStruct(ListQuotasResponseFields)
 
-const ListTenantQuotasResponseFields = { quotas: Schema.Array(Quota), status: StatusOk }
-export interface ListTenantQuotasResponse extends Schema.Struct.Type<typeof ListTenantQuotasResponseFields> {}
-export const ListTenantQuotasResponse: Schema.Codec<ListTenantQuotasResponse, Schema.Struct.Encoded<typeof ListTenantQuotasResponseFields>> =
-  openStruct(ListTenantQuotasResponseFields)
+export const ListTenantQuotasResponse = ListQuotasResponse
+export type ListTenantQuotasResponse = ListQuotasResponse
 
 /** `auto_increase_up_to` absent leaves the automatic increase unchanged; `null` resets it to the default. */
 export const SetQuotaRequest = Schema.Struct({

@@ -81,25 +81,19 @@ export interface CreateSourceResponse extends Schema.Struct.Type<typeof CreateSo
 export const CreateSourceResponse: Schema.Codec<CreateSourceResponse, Schema.Struct.Encoded<typeof CreateSourceResponseFields>> =
   openStruct(CreateSourceResponseFields)
 
-const GetSourceByIdResponseFields = { source: Source, status: StatusOk }
-export interface GetSourceByIdResponse extends Schema.Struct.Type<typeof GetSourceByIdResponseFields> {}
-export const GetSourceByIdResponse: Schema.Codec<GetSourceByIdResponse, Schema.Struct.Encoded<typeof GetSourceByIdResponseFields>> =
-  openStruct(GetSourceByIdResponseFields)
+export const GetSourceByIdResponse = CreateSourceResponse
+export type GetSourceByIdResponse = CreateSourceResponse
 
-const GetSourceResponseFields = { source: Source, status: StatusOk }
-export interface GetSourceResponse extends Schema.Struct.Type<typeof GetSourceResponseFields> {}
-export const GetSourceResponse: Schema.Codec<GetSourceResponse, Schema.Struct.Encoded<typeof GetSourceResponseFields>> =
-  openStruct(GetSourceResponseFields)
+export const GetSourceResponse = CreateSourceResponse
+export type GetSourceResponse = CreateSourceResponse
 
 const ListProjectSourcesResponseFields = { sources: Schema.Array(Source), status: StatusOk }
 export interface ListProjectSourcesResponse extends Schema.Struct.Type<typeof ListProjectSourcesResponseFields> {}
 export const ListProjectSourcesResponse: Schema.Codec<ListProjectSourcesResponse, Schema.Struct.Encoded<typeof ListProjectSourcesResponseFields>> =
   openStruct(ListProjectSourcesResponseFields)
 
-const ListSourcesResponseFields = { sources: Schema.Array(Source), status: StatusOk }
-export interface ListSourcesResponse extends Schema.Struct.Type<typeof ListSourcesResponseFields> {}
-export const ListSourcesResponse: Schema.Codec<ListSourcesResponse, Schema.Struct.Encoded<typeof ListSourcesResponseFields>> =
-  openStruct(ListSourcesResponseFields)
+export const ListSourcesResponse = ListProjectSourcesResponse
+export type ListSourcesResponse = ListProjectSourcesResponse
 
 /**
  * Fields to overwrite on a source. `bucket_id: null` detaches the linked bucket; the official client always sends
@@ -127,7 +121,5 @@ export type UpdateSource = typeof UpdateSource.Type
 export const UpdateSourceRequest = Schema.Struct({ source: UpdateSource })
 export type UpdateSourceRequest = typeof UpdateSourceRequest.Type
 
-const UpdateSourceResponseFields = { source: Source, status: StatusOk }
-export interface UpdateSourceResponse extends Schema.Struct.Type<typeof UpdateSourceResponseFields> {}
-export const UpdateSourceResponse: Schema.Codec<UpdateSourceResponse, Schema.Struct.Encoded<typeof UpdateSourceResponseFields>> =
-  openStruct(UpdateSourceResponseFields)
+export const UpdateSourceResponse = CreateSourceResponse
+export type UpdateSourceResponse = CreateSourceResponse

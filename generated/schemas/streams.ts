@@ -26,12 +26,10 @@ export interface CreateStreamResponse extends Schema.Struct.Type<typeof CreateSt
 export const CreateStreamResponse: Schema.Codec<CreateStreamResponse, Schema.Struct.Encoded<typeof CreateStreamResponseFields>> =
   openStruct(CreateStreamResponseFields)
 
-const DeleteStreamResponseFields = { status: StatusOk }
 /** Success envelope without payload. */
-export interface DeleteStreamResponse extends Schema.Struct.Type<typeof DeleteStreamResponseFields> {}
+export const DeleteStreamResponse = AdvanceStreamResponse
 /** Success envelope without payload. */
-export const DeleteStreamResponse: Schema.Codec<DeleteStreamResponse, Schema.Struct.Encoded<typeof DeleteStreamResponseFields>> =
-  openStruct(DeleteStreamResponseFields)
+export type DeleteStreamResponse = AdvanceStreamResponse
 
 export const FetchStreamRequest = Schema.Struct({
   /** Maximum number of filtered-out comments to skip. */
@@ -43,10 +41,8 @@ export const FetchStreamRequest = Schema.Struct({
 })
 export type FetchStreamRequest = typeof FetchStreamRequest.Type
 
-const GetStreamResponseFields = { status: StatusOk, stream: Stream }
-export interface GetStreamResponse extends Schema.Struct.Type<typeof GetStreamResponseFields> {}
-export const GetStreamResponse: Schema.Codec<GetStreamResponse, Schema.Struct.Encoded<typeof GetStreamResponseFields>> =
-  openStruct(GetStreamResponseFields)
+export const GetStreamResponse = CreateStreamResponse
+export type GetStreamResponse = CreateStreamResponse
 
 const ListStreamsResponseFields = { status: StatusOk, streams: Schema.Array(Stream) }
 export interface ListStreamsResponse extends Schema.Struct.Type<typeof ListStreamsResponseFields> {}
@@ -56,12 +52,10 @@ export const ListStreamsResponse: Schema.Codec<ListStreamsResponse, Schema.Struc
 export const ResetStreamRequest = Schema.Struct({ to_comment_created_at: NewTimestamp })
 export type ResetStreamRequest = typeof ResetStreamRequest.Type
 
-const ResetStreamResponseFields = { status: StatusOk }
 /** Only partially captured (a `sequence_id`-like key precedes `status`); other fields are kept as-is. */
-export interface ResetStreamResponse extends Schema.Struct.Type<typeof ResetStreamResponseFields> {}
+export const ResetStreamResponse = AdvanceStreamResponse
 /** Only partially captured (a `sequence_id`-like key precedes `status`); other fields are kept as-is. */
-export const ResetStreamResponse: Schema.Codec<ResetStreamResponse, Schema.Struct.Encoded<typeof ResetStreamResponseFields>> =
-  openStruct(ResetStreamResponseFields)
+export type ResetStreamResponse = AdvanceStreamResponse
 
 const StreamBatchResultFields = {
   comment: Comment,
@@ -129,16 +123,12 @@ export const GetStreamResultsResponse: Schema.Codec<GetStreamResultsResponse, Sc
 export const TagStreamExceptionsRequest = Schema.Struct({ exceptions: Schema.Array(StreamException) })
 export type TagStreamExceptionsRequest = typeof TagStreamExceptionsRequest.Type
 
-const TagStreamExceptionsResponseFields = { status: StatusOk }
 /** Success envelope; the official client ignores the rest of the body. */
-export interface TagStreamExceptionsResponse extends Schema.Struct.Type<typeof TagStreamExceptionsResponseFields> {}
+export const TagStreamExceptionsResponse = AdvanceStreamResponse
 /** Success envelope; the official client ignores the rest of the body. */
-export const TagStreamExceptionsResponse: Schema.Codec<TagStreamExceptionsResponse, Schema.Struct.Encoded<typeof TagStreamExceptionsResponseFields>> =
-  openStruct(TagStreamExceptionsResponseFields)
+export type TagStreamExceptionsResponse = AdvanceStreamResponse
 
-const UntagStreamExceptionsResponseFields = { status: StatusOk }
 /** Success envelope without payload. */
-export interface UntagStreamExceptionsResponse extends Schema.Struct.Type<typeof UntagStreamExceptionsResponseFields> {}
+export const UntagStreamExceptionsResponse = AdvanceStreamResponse
 /** Success envelope without payload. */
-export const UntagStreamExceptionsResponse: Schema.Codec<UntagStreamExceptionsResponse, Schema.Struct.Encoded<typeof UntagStreamExceptionsResponseFields>> =
-  openStruct(UntagStreamExceptionsResponseFields)
+export type UntagStreamExceptionsResponse = AdvanceStreamResponse

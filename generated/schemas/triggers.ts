@@ -29,7 +29,5 @@ export type UpdateTrigger = typeof UpdateTrigger.Type
 export const UpdateTriggerRequest = Schema.Struct({ trigger: UpdateTrigger })
 export type UpdateTriggerRequest = typeof UpdateTriggerRequest.Type
 
-const UpdateTriggerResponseFields = { status: StatusOk, trigger: Stream }
-export interface UpdateTriggerResponse extends Schema.Struct.Type<typeof UpdateTriggerResponseFields> {}
-export const UpdateTriggerResponse: Schema.Codec<UpdateTriggerResponse, Schema.Struct.Encoded<typeof UpdateTriggerResponseFields>> =
-  openStruct(UpdateTriggerResponseFields)
+export const UpdateTriggerResponse = CreateTriggerResponse
+export type UpdateTriggerResponse = CreateTriggerResponse

@@ -155,16 +155,14 @@ export const RefreshUserPermissionsResponse: Schema.Codec<RefreshUserPermissions
   openStruct(RefreshUserPermissionsResponseFields)
 
 /** Empty object. */
-export const SendWelcomeEmailRequest = Schema.Record(Schema.String, Schema.Never)
+export const SendWelcomeEmailRequest = RefreshUserPermissionsRequest
 /** Empty object. */
-export type SendWelcomeEmailRequest = typeof SendWelcomeEmailRequest.Type
+export type SendWelcomeEmailRequest = RefreshUserPermissionsRequest
 
-const SendWelcomeEmailResponseFields = { status: StatusOk }
 /** Success envelope without payload. */
-export interface SendWelcomeEmailResponse extends Schema.Struct.Type<typeof SendWelcomeEmailResponseFields> {}
+export const SendWelcomeEmailResponse = DeleteUserResponse
 /** Success envelope without payload. */
-export const SendWelcomeEmailResponse: Schema.Codec<SendWelcomeEmailResponse, Schema.Struct.Encoded<typeof SendWelcomeEmailResponseFields>> =
-  openStruct(SendWelcomeEmailResponseFields)
+export type SendWelcomeEmailResponse = DeleteUserResponse
 
 /** Permissions to overwrite on a user. */
 export const UpdateUser = Schema.Struct({
@@ -198,15 +196,11 @@ export interface CreateUserResponse extends Schema.Struct.Type<typeof CreateUser
 export const CreateUserResponse: Schema.Codec<CreateUserResponse, Schema.Struct.Encoded<typeof CreateUserResponseFields>> =
   openStruct(CreateUserResponseFields)
 
-const GetCurrentUserResponseFields = { status: StatusOk, user: User }
-export interface GetCurrentUserResponse extends Schema.Struct.Type<typeof GetCurrentUserResponseFields> {}
-export const GetCurrentUserResponse: Schema.Codec<GetCurrentUserResponse, Schema.Struct.Encoded<typeof GetCurrentUserResponseFields>> =
-  openStruct(GetCurrentUserResponseFields)
+export const GetCurrentUserResponse = CreateUserResponse
+export type GetCurrentUserResponse = CreateUserResponse
 
-const GetUserResponseFields = { status: StatusOk, user: User }
-export interface GetUserResponse extends Schema.Struct.Type<typeof GetUserResponseFields> {}
-export const GetUserResponse: Schema.Codec<GetUserResponse, Schema.Struct.Encoded<typeof GetUserResponseFields>> =
-  openStruct(GetUserResponseFields)
+export const GetUserResponse = CreateUserResponse
+export type GetUserResponse = CreateUserResponse
 
 const ListUsersPrivateResponseFields = { status: StatusOk, users: Schema.Array(User) }
 export interface ListUsersPrivateResponse extends Schema.Struct.Type<typeof ListUsersPrivateResponseFields> {}
@@ -226,7 +220,5 @@ export interface ListUsersResponse extends Schema.Struct.Type<typeof ListUsersRe
 export const ListUsersResponse: Schema.Codec<ListUsersResponse, Schema.Struct.Encoded<typeof ListUsersResponseFields>> =
   openStruct(ListUsersResponseFields)
 
-const UpdateUserResponseFields = { status: StatusOk, user: User }
-export interface UpdateUserResponse extends Schema.Struct.Type<typeof UpdateUserResponseFields> {}
-export const UpdateUserResponse: Schema.Codec<UpdateUserResponse, Schema.Struct.Encoded<typeof UpdateUserResponseFields>> =
-  openStruct(UpdateUserResponseFields)
+export const UpdateUserResponse = CreateUserResponse
+export type UpdateUserResponse = CreateUserResponse

@@ -151,7 +151,8 @@ const operationEntry = (operation: Operation, context: EmitContext): Entry => {
     },
     { key: "pagination", value: paginationCode(operation) }
   ]
-  return { key: operation.operationId, value: object(entries), doc: routeDoc(operation) }
+  // No JSDoc per entry: its `summary`, `method` and `path` fields say what the doc would repeat.
+  return { key: operation.operationId, value: object(entries) }
 }
 
 /** `summary` + `METHOD /path`: the JSDoc of an operation wherever it appears. */

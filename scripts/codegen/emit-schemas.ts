@@ -97,7 +97,16 @@ const emitModule = (
 ): string => {
   const used = new Set<string>()
   const codecs = new Set<CodecName>()
-  const declarations = declarationOrder(schemas).map((schema) => emitDeclaration(schema, used, codecs))
+  // A schema identical to one declared before it in this module (same code, same side) is declared as an alias
+  // of that one: one definition, and every name the spec gives it still exists.
+  const firstWithShape = new Map<string, string>()
+  const declarations = declarationOrder(schemas).map((schema) => {
+    const shape = shapeKey(schema)
+    const original = shape === undefined ? undefined : firstWithShape.get(shape)
+    if (original !== undefined) return emitAlias(schema, original, used)
+    if (shape !== undefined) firstWithShape.set(shape, schema.name)
+    return emitDeclaration(schema, used, codecs)
+  })
   for (const codec of codecs) allCodecs.add(codec)
   const imports = new Map<string, Array<string>>()
   for (const name of [...used].sort(compareStrings)) {
@@ -145,6 +154,21 @@ const declarationOrder = (schemas: ReadonlyArray<ComponentSchema>): ReadonlyArra
     for (const waiting of pending.values()) waiting.delete(next)
   }
   return ordered
+}
+
+// What a schema's declaration would say apart from its name and description; none for a cycle (its declaration
+// names itself).
+const shapeKey = (schema: ComponentSchema): string | undefined => {
+  if (schema.cycle.length > 0) return undefined
+  const context: EmitContext = { side: schema.side, cycle: new Set(), used: new Set(), codecs: new Set() }
+  const open = schema.node.kind === "object" && isOpenStruct(schema.node, schema.side)
+  return `${schema.side} ${open ? "open" : "plain"} ${printCode(schemaCode(schema.node, context))}`
+}
+
+const emitAlias = (schema: ComponentSchema, original: string, used: Set<string>): string => {
+  used.add(original)
+  const doc = schema.description === undefined ? "" : `${jsDoc(schema.description)}\n`
+  return `${doc}export const ${schema.name} = ${original}\n${doc}export type ${schema.name} = ${original}`
 }
 
 const emitDeclaration = (schema: ComponentSchema, used: Set<string>, codecs: Set<CodecName>): string => {

@@ -57,6 +57,12 @@ describe("refs", () => {
     rejects(lenient(Refs.Thing, { name: "a box", owner: { name: "ann" } }), "a name outside the pattern")
     rejects(strict(Refs.CreateThingRequest, { thing: { title: "t", colour: "red" } }), "an unknown request field")
   })
+
+  it("declares a schema identical to an earlier one of its module as an alias of it", async () => {
+    const things = await output("refs", "schemas/things.ts")
+    assert.include(things, "export const GetThingResponse = CreateThingResponse\nexport type GetThingResponse = CreateThingResponse")
+    assert.strictEqual(Refs.GetThingResponse, Refs.CreateThingResponse)
+  })
 })
 
 describe("allOf", () => {
