@@ -1,23 +1,16 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer, Stream } from "effect"
-import { FetchHttpClient } from "effect/http"
+import { Effect, Stream } from "effect"
 import { ReinferClient } from "../src/client.ts"
 import * as BulkSync from "../src/bulk-sync.ts"
-import * as StatefulServer from "./support/stateful-server.ts"
-
-const clientLayer = (endpoint: string) =>
-  ReinferClient.layer({ endpoint, token: "bulk-test-token", timeout: "1 hour", retry: false }).pipe(
-    Layer.provide(FetchHttpClient.layer),
-    Layer.orDie
-  )
+import * as ScriptedPlatform from "./support/scripted-platform.ts"
 
 const withServer = <A, E>(
-  body: (server: StatefulServer.StatefulServer) => Effect.Effect<A, E, ReinferClient>
+  body: (server: ScriptedPlatform.ScriptedPlatform) => Effect.Effect<A, E, ReinferClient>
 ): Effect.Effect<A, E> =>
-  Effect.scoped(Effect.gen(function*() {
-    const server = yield* StatefulServer.make()
-    return yield* body(server).pipe(Effect.provide(clientLayer(server.url)))
-  }))
+  Effect.suspend(() => {
+    const server = ScriptedPlatform.make()
+    return body(server).pipe(Effect.provide(server.clientLayer({ retry: false })))
+  })
 
 const newComment = (id: string, text = `Comment ${id}`): BulkSync.NewComment => ({
   id,

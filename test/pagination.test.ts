@@ -1,35 +1,27 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit, Layer, Stream } from "effect"
-import { FetchHttpClient } from "effect/http"
+import { Effect, Exit, Stream } from "effect"
 import * as v8 from "node:v8"
 import * as vm from "node:vm"
 import { ReinferClient } from "../src/client.ts"
 import { isReinferError } from "../src/errors.ts"
 import * as Pagination from "../src/pagination.ts"
-import * as StatefulServer from "./support/stateful-server.ts"
+import * as ScriptedPlatform from "./support/scripted-platform.ts"
 import { driveFiber, failureOf } from "./support/test-clock.ts"
 import * as TestTracing from "./support/tracing.ts"
 
-const clientLayer = (endpoint: string) =>
-  ReinferClient.layer({ endpoint, token: "pagination-test-token", timeout: "1 hour" }).pipe(
-    Layer.provide(FetchHttpClient.layer),
-    Layer.orDie
-  )
-
-/** Runs `body` with a fresh stateful server and a client pointed at it. */
 const withServer = <A, E>(
-  body: (server: StatefulServer.StatefulServer) => Effect.Effect<A, E, ReinferClient>
+  body: (server: ScriptedPlatform.ScriptedPlatform) => Effect.Effect<A, E, ReinferClient>
 ): Effect.Effect<A, E> =>
-  Effect.scoped(Effect.gen(function*() {
-    const server = yield* StatefulServer.make()
-    return yield* body(server).pipe(Effect.provide(clientLayer(server.url)))
-  }))
+  Effect.suspend(() => {
+    const server = ScriptedPlatform.make()
+    return body(server).pipe(Effect.provide(server.clientLayer()))
+  })
 
 describe("Pagination", () => {
   it.effect("iterates 10,000 comments in pages of 64, each exactly once and in order", () =>
     withServer((server) =>
       Effect.gen(function*() {
-        const comments = Array.from({ length: 10_000 }, (_, i) => StatefulServer.comment(`c${i}`, i))
+        const comments = Array.from({ length: 10_000 }, (_, i) => ScriptedPlatform.comment(`c${i}`, i))
         server.setComments("acme", "emails", comments)
         const ids = yield* Pagination.stream("listComments", { project: "acme", source: "emails" }, { pageSize: 64 }).pipe(
           Stream.map((comment) => comment.id),
@@ -71,12 +63,12 @@ describe("Pagination", () => {
   it.effect("sends from_timestamp on the first page only and to_timestamp on every page", () =>
     withServer((server) =>
       Effect.gen(function*() {
-        server.setComments("acme", "emails", Array.from({ length: 100 }, (_, i) => StatefulServer.comment(`c${i}`, i)))
+        server.setComments("acme", "emails", Array.from({ length: 100 }, (_, i) => ScriptedPlatform.comment(`c${i}`, i)))
         const ids = yield* Pagination.stream("listComments", {
           project: "acme",
           source: "emails",
-          from_timestamp: StatefulServer.comment("x", 10).timestamp,
-          to_timestamp: StatefulServer.comment("x", 59).timestamp
+          from_timestamp: ScriptedPlatform.comment("x", 10).timestamp,
+          to_timestamp: ScriptedPlatform.comment("x", 59).timestamp
         }, { pageSize: 20 }).pipe(Stream.map((c) => c.id), Stream.runCollect)
         assert.deepStrictEqual(ids, Array.from({ length: 50 }, (_, i) => `c${i + 10}`))
         const [first, ...rest] = server.requests
@@ -94,7 +86,7 @@ describe("Pagination", () => {
   it.effect("ends on an absent cursor as on a null one", () =>
     withServer((server) =>
       Effect.gen(function*() {
-        server.setComments("acme", "emails", Array.from({ length: 10 }, (_, i) => StatefulServer.comment(`c${i}`, i)))
+        server.setComments("acme", "emails", Array.from({ length: 10 }, (_, i) => ScriptedPlatform.comment(`c${i}`, i)))
         server.setListing("acme", "emails", { endCursor: "absent" })
         const count = yield* Stream.runCount(
           Pagination.stream("listComments", { project: "acme", source: "emails" }, { pageSize: 4 })
@@ -180,7 +172,7 @@ describe("Pagination", () => {
   it.effect("labellings page by query `after` and end on the first empty page", () =>
     withServer((server) =>
       Effect.gen(function*() {
-        server.setDataset("acme", "support", Array.from({ length: 20 }, (_, i) => StatefulServer.comment(`c${i}`, i)))
+        server.setDataset("acme", "support", Array.from({ length: 20 }, (_, i) => ScriptedPlatform.comment(`c${i}`, i)))
         const uids = yield* Pagination.stream("getLabellings",
           { project: "acme", dataset: "support", source_id: "5eed5eed5eed5eed" },
           { pageSize: 8 }
@@ -195,7 +187,7 @@ describe("Pagination", () => {
   it.effect("dataset queries carry the cursor and the page size in the body", () =>
     withServer((server) =>
       Effect.gen(function*() {
-        server.setDataset("acme", "support", Array.from({ length: 25 }, (_, i) => StatefulServer.comment(`c${i}`, i)))
+        server.setDataset("acme", "support", Array.from({ length: 25 }, (_, i) => ScriptedPlatform.comment(`c${i}`, i)))
         const input = { project: "acme", dataset: "support", body: { filter: {}, order: { kind: "recent" as const } } }
         const count = yield* Stream.runCount(Pagination.stream("queryDataset", input, { pageSize: 10 }))
         assert.strictEqual(count, 25)
@@ -212,7 +204,7 @@ describe("Pagination", () => {
   it.effect("recent comments, bucket emails and audit events page through their body cursors", () =>
     withServer((server) =>
       Effect.gen(function*() {
-        server.setDataset("acme", "support", Array.from({ length: 7 }, (_, i) => StatefulServer.comment(`c${i}`, i)))
+        server.setDataset("acme", "support", Array.from({ length: 7 }, (_, i) => ScriptedPlatform.comment(`c${i}`, i)))
         server.setBucket("acme", "inbox", 150)
         server.setAuditEvents(23)
         const recent = yield* Stream.runCount(Pagination.stream("queryRecentComments", {

@@ -1,37 +1,30 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Data, Deferred, Effect, Exit, Fiber, Layer, Stream } from "effect"
-import { FetchHttpClient } from "effect/http"
 import { TestClock } from "effect/testing"
 import { ReinferClient } from "../src/client.ts"
 import * as BulkSync from "../src/bulk-sync.ts"
 import * as Pagination from "../src/pagination.ts"
 import * as Sandbox from "../src/sandbox/index.ts"
 import * as StreamConsumer from "../src/stream-consumer.ts"
-import * as StatefulServer from "./support/stateful-server.ts"
+import * as ScriptedPlatform from "./support/scripted-platform.ts"
 import { nextTurn } from "./support/test-clock.ts"
 
-const clientLayer = (endpoint: string) =>
-  ReinferClient.layer({ endpoint, token: "consumer-test-token", timeout: "1 hour" }).pipe(
-    Layer.provide(FetchHttpClient.layer),
-    Layer.orDie
-  )
-
 const withServer = <A, E>(
-  body: (server: StatefulServer.StatefulServer) => Effect.Effect<A, E, ReinferClient>
+  body: (server: ScriptedPlatform.ScriptedPlatform) => Effect.Effect<A, E, ReinferClient>
 ): Effect.Effect<A, E> =>
-  Effect.scoped(Effect.gen(function*() {
-    const server = yield* StatefulServer.make()
-    return yield* body(server).pipe(Effect.provide(clientLayer(server.url)))
-  }))
+  Effect.suspend(() => {
+    const server = ScriptedPlatform.make()
+    return body(server).pipe(Effect.provide(server.clientLayer()))
+  })
 
 const entries = (count: number, filtered: (index: number) => boolean = () => false) =>
-  Array.from({ length: count }, (_, i) => ({ comment: StatefulServer.comment(`c${i}`, i), filtered: filtered(i) }))
+  Array.from({ length: count }, (_, i) => ({ comment: ScriptedPlatform.comment(`c${i}`, i), filtered: filtered(i) }))
 
 class HandlerFailed extends Data.TaggedError("HandlerFailed")<{ readonly id: string }> {}
 
 /**
- * Gives real loopback I/O event-loop turns until `condition` holds (no clock involved); gives up after 10 s of
- * wall time, which only a hang reaches.
+ * Gives event-loop turns until `condition` holds (no clock involved: the in-process transport still reads bodies
+ * through promises); gives up after 10 s of wall time, which only a hang reaches.
  */
 const waitUntil = (condition: () => boolean, what: string) =>
   Effect.gen(function*() {
@@ -47,7 +40,7 @@ const settle = Effect.gen(function*() {
   for (let round = 0; round < 50; round++) yield* nextTurn
 })
 
-/** Moves the TestClock one second at a time, letting I/O run in between, until `condition` holds. */
+/** Moves the TestClock one second at a time, letting the fibers run in between, until `condition` holds. */
 const clockUntil = (condition: () => boolean, what: string) =>
   Effect.gen(function*() {
     for (let second = 0; second < 600; second++) {
@@ -192,7 +185,7 @@ describe("StreamConsumer", () => {
         yield* settle
         assert.strictEqual(state.fetches, 1)
 
-        for (let i = 5; i < 8; i++) state.entries.push({ comment: StatefulServer.comment(`c${i}`, i) })
+        for (let i = 5; i < 8; i++) state.entries.push({ comment: ScriptedPlatform.comment(`c${i}`, i) })
         yield* TestClock.adjust("9 seconds")
         yield* settle
         assert.strictEqual(state.fetches, 1, "no fetch before the poll interval")

@@ -1,7 +1,7 @@
 /**
  * The client layers tests share: one over a real socket (`overFetch`, for the suites where the wire is the point),
- * one over an in-memory transport that records each request and answers from a script (`scripted`), and one over
- * the in-process sandbox (`overSandbox`).
+ * one over an in-memory transport that records each request and answers from a script (`scripted`), one over any
+ * in-memory `HttpClient` (`overHttpClient`), and one over the in-process sandbox (`overSandbox`).
  *
  * Every layer dies on bad options (`Layer.orDie`): a test's options are fixed, so a config error there is a bug in
  * the test.
@@ -61,6 +61,23 @@ export const overSandbox = (sandbox: Sandbox.Sandbox, options: TestOptions = {})
     .pipe(Layer.provide(Sandbox.layerFrom(sandbox)), Layer.orDie)
 
 /**
+ * A client over an `HttpClient` the test made (an in-memory fake), at a fixed endpoint.
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const overHttpClient = (
+  http: HttpClient.HttpClient,
+  options: TestOptions & { readonly endpoint?: string } = {}
+): Layer.Layer<ReinferClient> => {
+  const { endpoint = "https://acme.reinfer.io", ...rest } = options
+  return ReinferClient.layer({ endpoint, token: TOKEN, ...rest }).pipe(
+    Layer.provide(Layer.succeed(HttpClient.HttpClient, http)),
+    Layer.orDie
+  )
+}
+
+/**
  * One request as the scripted transport received it.
  *
  * @category models
@@ -115,10 +132,5 @@ export const scripted = (
       return HttpClientResponse.fromWeb(request, answer === undefined ? new Response(null, { status: 599 }) : answer(request))
     })
   )
-  const { endpoint = "https://acme.reinfer.io", ...rest } = options
-  const layer = ReinferClient.layer({ endpoint, token: TOKEN, ...rest }).pipe(
-    Layer.provide(Layer.succeed(HttpClient.HttpClient, http)),
-    Layer.orDie
-  )
-  return { layer, sent }
+  return { layer: overHttpClient(http, options), sent }
 }

@@ -1,20 +1,34 @@
 /**
- * A small stateful loopback Re:infer server for the data-at-scale tests (pagination, stream consumer, bulk sync).
+ * A small stateful Re:infer for the data-at-scale tests (pagination, stream consumer, bulk sync), answering in
+ * process through an `HttpClient`: no socket, so the tests run on the TestClock without waiting on I/O.
  *
- * It answers only the routes those modules use, keeps state between requests (synced comments, stream
- * positions, tagged exceptions) and records every request, so a test can count requests and check what was
- * sent. Sources can be *virtual*: their comments are computed from their position, so a test can page through
- * hundreds of thousands of comments without the server holding them. Faults are explicit: a cursor that stops
- * advancing, comment ids the server rejects with a 400, and scripted error statuses per route.
+ * It answers only the routes those modules use, found from the generated operation table by the sandbox's own
+ * router, keeps state between requests (synced comments, stream positions, tagged exceptions) and records every
+ * request, so a test can count requests and check what was sent. Sources can be *virtual*: their comments are
+ * computed from their position, so a test can page through hundreds of thousands of comments without holding them.
+ * Faults are explicit and scripted, which is why these tests do not use the sandbox itself (a faithful platform
+ * has none of them): a cursor that stops advancing, comment ids rejected with a 400, stream entries the stream's
+ * filter rejects, and error statuses per route.
  *
- * Use it from Effect code with `make` (scoped); it listens on 127.0.0.1 and an ephemeral port.
+ * **Example**
+ *
+ * ```ts
+ * const platform = ScriptedPlatform.make()
+ * platform.setVirtualSource("acme", "big", 1_000)
+ * yield* Pagination.stream("listComments", { project: "acme", source: "big" }).pipe(
+ *   Stream.runCount,
+ *   Effect.provide(platform.clientLayer())
+ * )
+ * ```
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
-import type { Scope } from "effect"
-import * as http from "node:http"
-import type { AddressInfo, Socket } from "node:net"
+import { Effect, Layer } from "effect"
+import { HttpClient, HttpClientResponse } from "effect/http"
+import { operations } from "../../generated/operations.ts"
+import type { ReinferClient } from "../../src/client.ts"
+import { makeRouter } from "../../src/sandbox/router.ts"
+import * as TestClient from "./client.ts"
 
 /**
  * A comment as the server stores and returns it (the response-side `Comment`).
@@ -90,14 +104,14 @@ export interface ListingOptions {
 }
 
 /**
- * A running server.
+ * A scripted platform and its state.
  *
  * @category models
  * @since 0.1.0
  */
-export interface StatefulServer {
-  /** Base URL without a trailing slash. */
-  readonly url: string
+export interface ScriptedPlatform {
+  /** A `ReinferClient` over this platform (in process); `options` are laid over the test defaults. */
+  readonly clientLayer: (options?: TestClient.TestOptions) => Layer.Layer<ReinferClient>
   /** Every request received so far, in arrival order. */
   readonly requests: ReadonlyArray<RecordedRequest>
   /** How many requests of one operation were received. */
@@ -126,7 +140,6 @@ export interface StatefulServer {
   readonly setBucket: (project: string, bucket: string, count: number) => void
   /** The tenant's audit events, for `queryAuditEvents`. */
   readonly setAuditEvents: (count: number) => void
-  readonly close: () => Promise<void>
 }
 
 /**
@@ -148,12 +161,12 @@ export const comment = (id: string, position: number, sourceId = "5eed5eed5eed5e
 }
 
 /**
- * Starts a server on 127.0.0.1 and an ephemeral port.
+ * A fresh platform with nothing in it.
  *
  * @category constructors
  * @since 0.1.0
  */
-export const start = async (): Promise<StatefulServer> => {
+export const make = (): ScriptedPlatform => {
   const requests: Array<RecordedRequest> = []
   const counts = new Map<string, number>()
   const sources = new Map<string, StoredSource>()
@@ -174,7 +187,7 @@ export const start = async (): Promise<StatefulServer> => {
     return stored
   }
 
-  const handle = (recorded: RecordedRequest, parts: ReadonlyArray<string>): Answer => {
+  const handle = (recorded: RecordedRequest, at: Readonly<Record<string, string>>): Answer => {
     const fault = faults.get(recorded.operation)
     if (fault !== undefined && fault.length > 0) {
       const status = fault.shift()!
@@ -183,12 +196,12 @@ export const start = async (): Promise<StatefulServer> => {
     const body = (recorded.body ?? {}) as Record<string, unknown>
     switch (recorded.operation) {
       case "listComments":
-        return listComments(sourceOf(parts[3]!, parts[4]!), recorded.query)
+        return listComments(sourceOf(at.project!, at.source!), recorded.query)
       case "syncComments":
-        return syncComments(sourceOf(parts[3]!, parts[4]!), body.comments as ReadonlyArray<NewComment>, rejectIds)
+        return syncComments(sourceOf(at.project!, at.source!), body.comments as ReadonlyArray<NewComment>, rejectIds)
       case "syncRawEmails":
         return syncComments(
-          sourceOf(parts[3]!, parts[4]!),
+          sourceOf(at.project!, at.source!),
           (body.documents as ReadonlyArray<RawDocument>).map((document, index) => ({
             id: document.comment_id ?? `derived-${index}-${document.raw_email.body.plain ?? ""}`,
             timestamp: "2024-01-01T00:00:00.000Z",
@@ -197,11 +210,11 @@ export const start = async (): Promise<StatefulServer> => {
           rejectIds
         )
       case "fetchStream":
-        return fetchStream(streamOf(parts[3]!, parts[4]!, parts[6]!), body)
+        return fetchStream(streamOf(at.project!, at.dataset!, at.stream!), body)
       case "advanceStream":
-        return advanceStream(streamOf(parts[3]!, parts[4]!, parts[6]!), body)
+        return advanceStream(streamOf(at.project!, at.dataset!, at.stream!), body)
       case "tagStreamExceptions": {
-        const state = streamOf(parts[3]!, parts[4]!, parts[6]!)
+        const state = streamOf(at.project!, at.dataset!, at.stream!)
         for (const exception of body.exceptions as ReadonlyArray<{ uid: string; metadata: { type: string } }>) {
           state.exceptions.push({ uid: exception.uid, type: exception.metadata.type })
         }
@@ -209,13 +222,13 @@ export const start = async (): Promise<StatefulServer> => {
       }
       case "queryDataset":
       case "queryRecentComments": {
-        const comments = datasets.get(`${parts[3]}/${parts[4]}`) ?? []
+        const comments = datasets.get(`${at.project}/${at.dataset}`) ?? []
         return page(comments.length, bodyCursor(body.continuation), numberOr(body.limit, 16), "q", (i) => ({
           comment: comments[i]
         }), "results", "null")
       }
       case "getLabellings": {
-        const comments = datasets.get(`${parts[3]}/${parts[4]}`) ?? []
+        const comments = datasets.get(`${at.project}/${at.dataset}`) ?? []
         const after = recorded.query.get("after")
         const offset = after === null ? 0 : decodeOffset(after, "l")
         if (offset === undefined) return error(400, `invalid after ${after}`)
@@ -225,7 +238,7 @@ export const start = async (): Promise<StatefulServer> => {
         return ok({ results: comments.slice(offset, end).map((c) => ({ comment: c })), after: `l${end}` })
       }
       case "listEmails": {
-        const count = buckets.get(`${parts[3]}/${parts[4]}`) ?? 0
+        const count = buckets.get(`${at.project}/${at.bucket}`) ?? 0
         return page(count, bodyCursor(body.continuation), numberOr(body.limit, 64), "e", (i) => ({
           id: `email-${i}`,
           mailbox: "support@example.com",
@@ -258,47 +271,38 @@ export const start = async (): Promise<StatefulServer> => {
     return state
   }
 
-  const server = http.createServer((request, response) => {
-    const chunks: Array<Buffer> = []
-    request.on("data", (chunk: Buffer) => chunks.push(chunk))
-    request.on("end", () => {
-      const url = new URL(request.url ?? "/", "http://localhost")
-      const parts = url.pathname.split("/").slice(1).map(decodeURIComponent)
-      const text = Buffer.concat(chunks).toString("utf8")
+  const route = makeRouter(Object.values(operations))
+  const http = HttpClient.make((request, url) =>
+    Effect.sync(() => {
+      const text = request.body._tag === "Uint8Array" ? new TextDecoder().decode(request.body.body) : ""
+      const match = route(request.method, url.pathname)
       let answer: Answer
-      let recorded: RecordedRequest | undefined
       try {
-        recorded = {
-          operation: operationOf(request.method ?? "GET", parts),
-          method: request.method ?? "GET",
+        const recorded: RecordedRequest = {
+          operation: match._tag === "Matched" ? match.operation.operationId : "unknown",
+          method: request.method,
           path: url.pathname,
           query: url.searchParams,
           body: text === "" ? undefined : JSON.parse(text)
         }
         requests.push(recorded)
         counts.set(recorded.operation, (counts.get(recorded.operation) ?? 0) + 1)
-        answer = handle(recorded, parts)
+        answer = handle(recorded, match._tag === "Matched" ? match.pathParameters : {})
       } catch (cause) {
         answer = cause instanceof NotFound ? error(404, cause.message) : error(400, String(cause))
       }
       const payload = JSON.stringify(
         answer.status < 300 ? { status: "ok", ...answer.body } : { status: "error", ...answer.body }
       )
-      response.writeHead(answer.status, {
-        "content-type": "application/json",
-        "content-length": Buffer.byteLength(payload),
-        "server-timing": "total;dur=1.5"
-      })
-      response.end(payload)
+      return HttpClientResponse.fromWeb(
+        request,
+        new Response(payload, {
+          status: answer.status,
+          headers: { "content-type": "application/json", "server-timing": "total;dur=1.5" }
+        })
+      )
     })
-  })
-  const sockets = new Set<Socket>()
-  server.on("connection", (socket) => {
-    sockets.add(socket)
-    socket.on("close", () => sockets.delete(socket))
-  })
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  const { port } = server.address() as AddressInfo
+  )
 
   const fetchStream = (state: StreamState, body: Record<string, unknown>): Answer => {
     state.fetches += 1
@@ -332,7 +336,8 @@ export const start = async (): Promise<StatefulServer> => {
   }
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    clientLayer: (options = {}) =>
+      TestClient.overHttpClient(http, { timeout: "1 hour", ...options }),
     requests,
     count: (operation) => counts.get(operation) ?? 0,
     clearRequests: () => {
@@ -377,23 +382,9 @@ export const start = async (): Promise<StatefulServer> => {
     },
     setAuditEvents: (count) => {
       auditEvents = count
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy()
-        server.close(() => resolve())
-      })
+    }
   }
 }
-
-/**
- * A server for the current scope; it is closed when the scope closes.
- *
- * @category constructors
- * @since 0.1.0
- */
-export const make = (): Effect.Effect<StatefulServer, never, Scope.Scope> =>
-  Effect.acquireRelease(Effect.promise(start), (server) => Effect.promise(() => server.close()))
 
 // ---------------------------------------------------------------------------------------------------------
 
@@ -547,24 +538,4 @@ const syncComments = (
   }
   source.sorted = undefined
   return ok({ new: created, updated, unchanged })
-}
-
-const operationOf = (method: string, parts: ReadonlyArray<string>): string => {
-  const path = parts.join("/")
-  if (method === "GET" && /^api\/_private\/sources\/[^/]+\/[^/]+\/comments$/.test(path)) return "listComments"
-  if (method === "POST" && /^api\/v1\/sources\/[^/]+\/[^/]+\/sync$/.test(path)) return "syncComments"
-  if (method === "POST" && /^api\/v1\/sources\/[^/]+\/[^/]+\/sync-raw-emails$/.test(path)) return "syncRawEmails"
-  if (method === "POST" && /^api\/v1\/datasets\/[^/]+\/[^/]+\/streams\/[^/]+\/fetch$/.test(path)) return "fetchStream"
-  if (method === "POST" && /^api\/v1\/datasets\/[^/]+\/[^/]+\/streams\/[^/]+\/advance$/.test(path)) {
-    return "advanceStream"
-  }
-  if (method === "PUT" && /^api\/v1\/datasets\/[^/]+\/[^/]+\/streams\/[^/]+\/exceptions$/.test(path)) {
-    return "tagStreamExceptions"
-  }
-  if (method === "POST" && /^api\/_private\/datasets\/[^/]+\/[^/]+\/query$/.test(path)) return "queryDataset"
-  if (method === "POST" && /^api\/_private\/datasets\/[^/]+\/[^/]+\/recent$/.test(path)) return "queryRecentComments"
-  if (method === "GET" && /^api\/_private\/datasets\/[^/]+\/[^/]+\/labellings$/.test(path)) return "getLabellings"
-  if (method === "POST" && /^api\/_private\/buckets\/[^/]+\/[^/]+\/emails$/.test(path)) return "listEmails"
-  if (method === "POST" && path === "api/v1/audit_events/query") return "queryAuditEvents"
-  return "unknown"
 }
