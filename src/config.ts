@@ -22,9 +22,12 @@ import { resolveRetryOptions, type ResolvedRetryOptions, type RetryOptions } fro
  * **Example**
  *
  * ```ts
+ * import { Redacted } from "effect"
+ * import type { ReinferOptions } from "effect-reinfer"
+ *
  * const options: ReinferOptions = {
  *   endpoint: "https://cloud.uipath.com/acme/production/reinfer_",
- *   token: Redacted.make(process.env.REINFER_TOKEN ?? ""),
+ *   token: Redacted.make(process.env["REINFER_TOKEN"] ?? ""),
  *   retry: { maxRetries: 5 },
  *   timeout: "2 minutes"
  * }
@@ -233,8 +236,10 @@ const ENVIRONMENT_VARIABLES = {
  *
  * ```ts
  * import { Effect } from "effect"
+ * import { optionsFromEnvironment, ReinferClient } from "effect-reinfer"
  *
- * const resolved = Effect.flatMap(optionsFromEnvironment, resolveOptions)
+ * // The environment's options, with a longer timeout for a batch job.
+ * const client = Effect.flatMap(optionsFromEnvironment, (options) => ReinferClient.make({ ...options, timeout: "5 minutes" }))
  * ```
  *
  * @since 0.1.0

@@ -88,6 +88,7 @@ export const EXCERPT_LENGTH = 200
  *
  * ```ts
  * import { Result } from "effect"
+ * import { decodeEnvelope } from "./envelope.ts"
  *
  * const envelope = decodeEnvelope({ status: 404, contentType: "application/json", body: `{"status":"error","message":"Dataset not found"}` })
  * if (Result.isFailure(envelope) && envelope.failure._tag === "ErrorEnvelope") envelope.failure.message // "Dataset not found"

@@ -132,6 +132,7 @@ export class ReinferTransportError extends Data.TaggedError("ReinferTransportErr
  *
  * ```ts
  * import { Effect } from "effect"
+ * import type { ReinferApiError, ReinferTransportError } from "effect-reinfer"
  *
  * declare const getDataset: Effect.Effect<unknown, ReinferApiError | ReinferTransportError>
  * const orNull = getDataset.pipe(

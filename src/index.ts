@@ -20,6 +20,8 @@ export {
   type ReinferResponse
 } from "./client.ts"
 
+export { CurrentCallOptions } from "./call-options.ts"
+
 export {
   DEFAULT_TIMEOUT,
   DEFAULT_USER_AGENT,

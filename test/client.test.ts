@@ -1,23 +1,20 @@
 import { assert, describe, it } from "@effect/vitest"
-import { ConfigProvider, type Duration, Effect, Exit, Fiber, Layer, Redacted } from "effect"
+import { ConfigProvider, Effect, Exit, Fiber, Layer, Redacted } from "effect"
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "effect/http"
 import { TestClock } from "effect/testing"
 import { type CallOptions, ReinferClient } from "../src/client.ts"
 import type { ReinferError } from "../src/errors.ts"
+import * as TestClient from "./support/client.ts"
 import * as FaultServer from "./support/fault-server.ts"
 import * as LogCapture from "./support/log-capture.ts"
 import { SOURCE as source } from "./support/payloads.ts"
 import { drive, failureOf, nextTurn } from "./support/test-clock.ts"
 import * as TestTracing from "./support/tracing.ts"
 
-const TOKEN = "s3cr3t-token-0123456789"
+const { TOKEN } = TestClient
 
 
-const clientLayer = (endpoint: string, options: { readonly timeout?: Duration.Input } = {}) =>
-  ReinferClient.layer({ endpoint, token: TOKEN, timeout: options.timeout ?? "5 seconds" }).pipe(
-    Layer.provide(FetchHttpClient.layer),
-    Layer.orDie
-  )
+const clientLayer = TestClient.overFetch
 
 const theClient = Effect.gen(function*() {
   return yield* ReinferClient

@@ -13,6 +13,7 @@ import { type CallOptions, ReinferClient } from "../src/client.ts"
 import { type ReinferError, ReinferRequestError } from "../src/errors.ts"
 import { MAX_DEPTH } from "../src/internal/fast-codec.ts"
 import * as Sandbox from "../src/sandbox/index.ts"
+import * as TestClient from "./support/client.ts"
 import * as FaultServer from "./support/fault-server.ts"
 import * as LogCapture from "./support/log-capture.ts"
 import { newComment, SOURCE as source } from "./support/payloads.ts"
@@ -20,13 +21,9 @@ import { drive, failureOf } from "./support/test-clock.ts"
 import * as TokenScan from "./support/token-scan.ts"
 import * as TestTracing from "./support/tracing.ts"
 
-const TOKEN = "hardening-3c5e7a9b1d2f4a6c"
+const { TOKEN } = TestClient
 
-const clientLayer = (endpoint: string) =>
-  ReinferClient.layer({ endpoint, token: TOKEN, timeout: "5 seconds" }).pipe(
-    Layer.provide(FetchHttpClient.layer),
-    Layer.orDie
-  )
+const clientLayer = TestClient.overFetch
 
 
 /** Runs `call` against a fresh fault server answering with `script`; returns the failure and the server. */

@@ -10,8 +10,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Ajv2020 } from "ajv-json-schema/dist/2020.js"
-import { Effect, Exit, Layer, Schema } from "effect"
-import { HttpClient, HttpClientResponse } from "effect/http"
+import { Effect, Exit, Schema } from "effect"
 import * as fs from "node:fs"
 import { fileURLToPath } from "node:url"
 import YAML from "yaml"
@@ -19,29 +18,14 @@ import { operations } from "../generated/operations.ts"
 import * as Schemas from "../generated/schemas/index.ts"
 import { BulkSync, ReinferClient, unknownFields } from "../src/index.ts"
 import * as Sandbox from "../src/sandbox/index.ts"
+import * as TestClient from "./support/client.ts"
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url))
 const fixture = (file: string): unknown =>
   JSON.parse(fs.readFileSync(`${ROOT}test/fixtures/rust-client/${file}`, "utf8"))
 
 /** A client whose transport answers every request with `body`, and records what was sent. */
-const answering = (body: unknown) => {
-  const sent: Array<{ readonly url: string; readonly body: string }> = []
-  const http = HttpClient.make((request) =>
-    Effect.sync(() => {
-      const requestBody = request.body._tag === "Uint8Array" ? new TextDecoder().decode(request.body.body) : ""
-      sent.push({ url: request.url, body: requestBody })
-      return HttpClientResponse.fromWeb(
-        request,
-        new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } })
-      )
-    })
-  )
-  const layer = ReinferClient.layer({ endpoint: "https://acme.reinfer.io", token: "t0ken-for-tests" }).pipe(
-    Layer.provide(Layer.succeed(HttpClient.HttpClient, http))
-  )
-  return { sent, layer }
-}
+const answering = (body: unknown) => TestClient.scripted([TestClient.json(200, body)])
 
 describe("responses as the real API sends them", () => {
   it.effect("a source with nulls, an unknown kind and language, and no sensitive properties", () => {

@@ -1,14 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Fiber, Layer } from "effect"
+import { Effect, Fiber } from "effect"
 import { TestClock } from "effect/testing"
 import { ReinferClient } from "../src/index.ts"
 import * as Sandbox from "../src/sandbox/index.ts"
-
-/** ReinferClient talking to a sandbox in process: no socket, TestClock for every delay. */
-const clientOver = (sandbox: Sandbox.Sandbox, basePath = "") =>
-  ReinferClient.layer({ endpoint: `${Sandbox.IN_PROCESS_URL}${basePath}`, token: sandbox.token }).pipe(
-    Layer.provide(Sandbox.layerFrom(sandbox))
-  )
+import * as TestClient from "./support/client.ts"
 
 describe("Sandbox with ReinferClient", () => {
   it.effect("serves the client's calls in process, under a base path", () =>
@@ -25,14 +20,14 @@ describe("Sandbox with ReinferClient", () => {
         assert.deepStrictEqual([counts.new, counts.updated, counts.unchanged], [1, 0, 0])
         const user = yield* client.getCurrentUser({})
         assert.strictEqual(user.user.username, "sandbox-user")
-      }).pipe(Effect.provide(clientOver(sandbox, "/org/tenant/reinfer_")))
+      }).pipe(Effect.provide(TestClient.overSandbox(sandbox)))
     }))
 
   it.effect("lets the client retry a 503 fault after its backoff (TestClock)", () =>
     Effect.gen(function*() {
       const sandbox = yield* Sandbox.make({ faults: { serverError: { status: 503, times: 1 } } })
       const fiber = yield* Effect.forkChild(
-        Effect.flatMap(ReinferClient, (client) => client.getCurrentUser({})).pipe(Effect.provide(clientOver(sandbox)))
+        Effect.flatMap(ReinferClient, (client) => client.getCurrentUser({})).pipe(Effect.provide(TestClient.overSandbox(sandbox)))
       )
       yield* TestClock.adjust("1 minute")
       const user = yield* Fiber.join(fiber)

@@ -20,4 +20,11 @@ const bigSync = Effect.gen(function*() {
   )
 })
 
-export const main = bigSync.pipe(Effect.provide(Reinfer))
+// Or for every call inside an effect; a call's own options still win.
+const nightly = Effect.gen(function*() {
+  const client = yield* ReinferClient
+  yield* client.listSources()
+  yield* bigSync
+}).pipe(ReinferClient.withCallOptions({ headers: { "x-job": "nightly" }, timeout: "2 minutes" }))
+
+export const main = nightly.pipe(Effect.provide(Reinfer))

@@ -59,6 +59,8 @@ export class InvalidUrlParameter extends Data.TaggedError("InvalidUrlParameter")
  * **Example**
  *
  * ```ts
+ * import { buildUrl } from "./url.ts"
+ *
  * buildUrl(new URL("https://cloud.uipath.com/acme/prod/reinfer_/"), "/api/v1/sources/{project}/{source}", {
  *   project: "sales",
  *   source: "q3/emails"
