@@ -15,6 +15,7 @@ import type { OperationDefinition } from "../generated/operations.ts"
 import { decodeTimeout, type ResolvedOptions } from "./config.ts"
 import type { ReinferCallError, ReinferRequestError } from "./errors.ts"
 import { invalidInput } from "./request.ts"
+import { weakMemo } from "./internal/weak-memo.ts"
 import { mergeRetryOptions, type RetryDefinition, resolveRetryOptions, type RetryOptions, scheduleOf } from "./retry.ts"
 
 /**
@@ -176,22 +177,17 @@ export const resolveCallSettings = (
 
 const NO_OPTIONS: CallOptions = Object.freeze({})
 
-const layerSettings = new WeakMap<ResolvedOptions, Map<RetryDefinition, CallSettings>>()
-const layerSettingsOf = (settings: ResolvedOptions, definition: RetryDefinition): CallSettings => {
-  let byDefinition = layerSettings.get(settings)
-  if (byDefinition === undefined) {
-    byDefinition = new Map()
-    layerSettings.set(settings, byDefinition)
-  }
-  let found = byDefinition.get(definition)
-  if (found === undefined) {
+// Per layer, then per retry definition (each operation's is an object of the generated table).
+const layerSettingsOf = (settings: ResolvedOptions, definition: RetryDefinition): CallSettings =>
+  settingsByDefinition(settings)(definition)
+
+const settingsByDefinition = weakMemo((settings: ResolvedOptions) =>
+  weakMemo((definition: RetryDefinition): CallSettings => {
     // Unsafe operations are sent exactly once, whatever the options say.
     const schedule = !definition.safe || settings.retry === false ? undefined : scheduleOf(settings.retry, definition)
-    found = { timeout: settings.timeout, schedule, headers: undefined }
-    byDefinition.set(definition, found)
-  }
-  return found
-}
+    return { timeout: settings.timeout, schedule, headers: undefined }
+  })
+)
 
 // Set by the client from the layer and the operation: a caller's value would be overwritten or contradict it.
 const RESERVED_HEADERS: Readonly<Record<string, string>> = {

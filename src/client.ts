@@ -45,6 +45,7 @@ import { responseDecoder } from "./internal/fast-codec.ts"
 import { redactHeaders, redactText } from "./internal/redact.ts"
 import { summarizeSchemaError } from "./internal/schema-issues.ts"
 import { classifyTransportError, describeTransportError, safeCause } from "./internal/transport-failure.ts"
+import { weakMemo } from "./internal/weak-memo.ts"
 import { type PreparedRequest, prepareRequest } from "./request.ts"
 import { deleteNotFoundIsSuccess, parseRetryAfter } from "./retry.ts"
 import * as ServerTiming from "./server-timing.ts"
@@ -587,12 +588,4 @@ const deletedEarlier = (operation: OperationDefinition, error: ReinferCallError)
 type Codec = (input: unknown, options?: SchemaAST.ParseOptions) => Effect.Effect<unknown, Schema.SchemaError>
 
 // Making a decoder costs more than a small payload's decoding, so there is one per response schema.
-const decoders = new WeakMap<Schema.Top, Codec>()
-const decoderOf = (schema: Schema.Top): Codec => {
-  let decoder = decoders.get(schema)
-  if (decoder === undefined) {
-    decoder = Schema.decodeUnknownEffect(schema as Schema.Codec<unknown, unknown>)
-    decoders.set(schema, decoder)
-  }
-  return decoder
-}
+const decoderOf = weakMemo((schema: Schema.Top): Codec => Schema.decodeUnknownEffect(schema as Schema.Codec<unknown, unknown>))

@@ -13,6 +13,7 @@ import type { OperationDefinition } from "../generated/operations.ts"
 import { formatField, ReinferRequestError } from "./errors.ts"
 import { redactUrl } from "./internal/redact.ts"
 import { buildUrl, type PathParameterValue, type QueryParameterValue } from "./internal/url.ts"
+import { weakMemo } from "./internal/weak-memo.ts"
 import { type InputIssue, validateInput } from "./internal/validate-input.ts"
 
 /**
@@ -108,21 +109,15 @@ interface InputShape {
   readonly known: ReadonlySet<string>
 }
 
-const shapes = new WeakMap<OperationDefinition, InputShape>()
-const shapeOf = (operation: OperationDefinition): InputShape => {
-  let shape = shapes.get(operation)
-  if (shape === undefined) {
-    const pathNames = fieldNames(operation.pathParameters)
-    const queryNames = operation.queryParameters === undefined ? [] : fieldNames(operation.queryParameters)
-    shape = {
-      pathNames,
-      queryNames,
-      known: new Set([...pathNames, ...queryNames, ...(operation.requestBody === undefined ? [] : ["body"])])
-    }
-    shapes.set(operation, shape)
+const shapeOf = weakMemo((operation: OperationDefinition): InputShape => {
+  const pathNames = fieldNames(operation.pathParameters)
+  const queryNames = operation.queryParameters === undefined ? [] : fieldNames(operation.queryParameters)
+  return {
+    pathNames,
+    queryNames,
+    known: new Set([...pathNames, ...queryNames, ...(operation.requestBody === undefined ? [] : ["body"])])
   }
-  return shape
-}
+})
 
 // In plain code, without Effect or Schema for a valid call (validate-input.ts says how); each failure a
 // ReinferRequestError naming the input field at fault.

@@ -8,6 +8,7 @@
  * @since 0.1.0
  */
 import { type Schema, SchemaAST } from "effect"
+import { weakMemo } from "./internal/weak-memo.ts"
 
 /**
  * The fields of `value` that `schema` does not declare, with their JSON values (`{}` when there are none).
@@ -43,14 +44,7 @@ export const unknownFields = <S extends Schema.Top>(
   return fields
 }
 
-const declared = new WeakMap<SchemaAST.AST, ReadonlySet<string>>()
-
-const declaredNames = (ast: SchemaAST.AST): ReadonlySet<string> => {
-  let names = declared.get(ast)
-  if (names === undefined) {
-    const type = SchemaAST.toType(ast)
-    names = new Set(type._tag === "Objects" ? type.propertySignatures.map((property) => String(property.name)) : [])
-    declared.set(ast, names)
-  }
-  return names
-}
+const declaredNames = weakMemo((ast: SchemaAST.AST): ReadonlySet<string> => {
+  const type = SchemaAST.toType(ast)
+  return new Set(type._tag === "Objects" ? type.propertySignatures.map((property) => String(property.name)) : [])
+})

@@ -12,6 +12,7 @@ import { Result, Schema } from "effect"
 import { NOT_VOUCHED, requestEncoder } from "./fast-codec.ts"
 import { snapshotInput } from "./input-snapshot.ts"
 import { summarizeSchemaError } from "./schema-issues.ts"
+import { weakMemo } from "./weak-memo.ts"
 
 /**
  * Why input cannot be sent: where it is wrong (`["comments", 3, "id"]`, relative to the value checked), what is
@@ -50,12 +51,6 @@ const STRICT = { onExcessProperty: "error", errors: "all" } as const
 
 // Making an encoder costs more than encoding a few parameters, so there is one per schema.
 type StrictEncoder = (input: unknown, options: typeof STRICT) => Result.Result<unknown, Schema.SchemaError>
-const encoders = new WeakMap<Schema.Top, StrictEncoder>()
-const strictEncoderOf = (schema: Schema.Top): StrictEncoder => {
-  let encoder = encoders.get(schema)
-  if (encoder === undefined) {
-    encoder = Schema.encodeUnknownResult(schema as Schema.Codec<unknown, unknown>)
-    encoders.set(schema, encoder)
-  }
-  return encoder
-}
+const strictEncoderOf = weakMemo((schema: Schema.Top): StrictEncoder =>
+  Schema.encodeUnknownResult(schema as Schema.Codec<unknown, unknown>)
+)
