@@ -250,9 +250,9 @@ const renderCallOverhead = (results: Results["callOverhead"], goals: Array<GoalR
     (fastest === "undici"
       ? "On Node ≥ 22.19 provide `NodeHttpClient.layerUndici` from `@effect/platform-node` " +
         "(`ReinferClient.layer(options).pipe(Layer.provide(NodeHttpClient.layerUndici))`); keep " +
-        "`FetchHttpClient` (what `ReinferClient.Default` uses) for portability: browsers, Deno, Bun, edge runtimes, " +
+        "`FetchHttpClient` (what `ReinferClient.layerConfigFetch` uses) for portability: browsers, Deno, Bun, edge runtimes, " +
         "and Node 20, where `layerUndici` crashes."
-      : "Keep `FetchHttpClient` (what `ReinferClient.Default` uses); `NodeHttpClient.layerUndici` bought nothing here."),
+      : "Keep `FetchHttpClient` (what `ReinferClient.layerConfigFetch` uses); `NodeHttpClient.layerUndici` bought nothing here."),
     ""
   ]
   if (misses.some((miss) => miss.startsWith("raw") || miss.startsWith("bare"))) {

@@ -192,7 +192,7 @@ export const titles: Effect.Effect<ReadonlyArray<string>, ReinferError, ReinferC
   return datasets.map((dataset) => dataset.title)
 })
 
-export const ids = Pagination.listCommentsStream({ project: "acme", source: "emails" }).pipe(
+export const ids = Pagination.stream("listComments", { project: "acme", source: "emails" }).pipe(
   Stream.map((comment) => comment.id),
   Stream.runCollect
 )
