@@ -128,7 +128,8 @@ export interface CallSettings {
 }
 
 /**
- * Settles the settings of one call, or fails with a `ReinferRequestError` naming the option at fault
+ * Settles the settings of one call from the options in scope (`CurrentCallOptions`) and its own, or fails with a
+ * `ReinferRequestError` naming the option at fault
  * (`options.timeout`, `options.retry.maxRetries`, `options.headers["x-trace"]`) before anything is sent. Every
  * option is checked on every operation, so a wrong one shows on its first call, not on the first retry-safe one.
  *
@@ -139,39 +140,39 @@ export interface CallSettings {
 export const resolveCallSettings = (
   operation: OperationDefinition,
   settings: ResolvedOptions,
+  scoped: CallOptions,
   callOptions: CallOptions | undefined
-): Effect.Effect<CallSettings, ReinferRequestError> =>
-  Effect.flatMap(Effect.service(CurrentCallOptions), (scoped) => {
-    const options = mergeCallOptions(scoped, callOptions)
-    // Most calls set nothing: their settings depend only on the layer and the operation, and are made once.
-    if (options === NO_OPTIONS) return Effect.succeed(layerSettingsOf(settings, operation.retry))
-    const invalid = (field: string, issue: string) =>
-      Effect.fail(invalidInput(operation, { endpoint: settings.endpoint }, `options.${field}`, issue))
-    const headerIssue = options.headers === undefined ? undefined : checkHeaders(options.headers)
-    if (headerIssue !== undefined) return invalid(headerIssue.field, headerIssue.issue)
-    let timeout = settings.timeout
-    if (options.timeout !== undefined) {
-      const decoded = decodeTimeout(options.timeout)
-      if (Result.isFailure(decoded)) return invalid("timeout", decoded.failure)
-      timeout = decoded.success
+): Result.Result<CallSettings, ReinferRequestError> => {
+  const options = mergeCallOptions(scoped, callOptions)
+  // Most calls set nothing: their settings depend only on the layer and the operation, and are made once.
+  if (options === NO_OPTIONS) return Result.succeed(layerSettingsOf(settings, operation.retry))
+  const invalid = (field: string, issue: string) =>
+    Result.fail(invalidInput(operation, { endpoint: settings.endpoint }, `options.${field}`, issue))
+  const headerIssue = options.headers === undefined ? undefined : checkHeaders(options.headers)
+  if (headerIssue !== undefined) return invalid(headerIssue.field, headerIssue.issue)
+  let timeout = settings.timeout
+  if (options.timeout !== undefined) {
+    const decoded = decodeTimeout(options.timeout)
+    if (Result.isFailure(decoded)) return invalid("timeout", decoded.failure)
+    timeout = decoded.success
+  }
+  if (options.retry !== undefined && options.retry !== false) {
+    const checked = resolveRetryOptions(options.retry)
+    if (Result.isFailure(checked)) return invalid(checked.failure.field, checked.failure.issue)
+  }
+  let schedule: CallSettings["schedule"]
+  if (options.retry === undefined) {
+    schedule = layerSettingsOf(settings, operation.retry).schedule
+  } else if (operation.retry.safe) {
+    const merged = mergeRetryOptions(settings.retry === false ? false : settings.retry, options.retry)
+    if (merged !== false) {
+      const resolved = resolveRetryOptions(merged)
+      if (Result.isFailure(resolved)) return invalid(resolved.failure.field, resolved.failure.issue)
+      schedule = scheduleOf(resolved.success, operation.retry)
     }
-    if (options.retry !== undefined && options.retry !== false) {
-      const checked = resolveRetryOptions(options.retry)
-      if (Result.isFailure(checked)) return invalid(checked.failure.field, checked.failure.issue)
-    }
-    let schedule: CallSettings["schedule"]
-    if (options.retry === undefined) {
-      schedule = layerSettingsOf(settings, operation.retry).schedule
-    } else if (operation.retry.safe) {
-      const merged = mergeRetryOptions(settings.retry === false ? false : settings.retry, options.retry)
-      if (merged !== false) {
-        const resolved = resolveRetryOptions(merged)
-        if (Result.isFailure(resolved)) return invalid(resolved.failure.field, resolved.failure.issue)
-        schedule = scheduleOf(resolved.success, operation.retry)
-      }
-    }
-    return Effect.succeed({ timeout, schedule, headers: options.headers })
-  })
+  }
+  return Result.succeed({ timeout, schedule, headers: options.headers })
+}
 
 // ---------------------------------------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ import {
   Result,
   Schema,
   type SchemaAST,
-  type Tracer
+  Tracer
 } from "effect"
 import {
   FetchHttpClient,
@@ -29,7 +29,13 @@ import {
 } from "effect/http"
 import type { OperationTypes } from "../generated/client-shape.ts"
 import { type OperationDefinition, type OperationId, operations } from "../generated/operations.ts"
-import { type CallOptions, type CallSettings, resolveCallSettings, withCallOptions } from "./call-options.ts"
+import {
+  type CallOptions,
+  type CallSettings,
+  CurrentCallOptions,
+  resolveCallSettings,
+  withCallOptions
+} from "./call-options.ts"
 import { optionsFromEnvironment, type ReinferOptions, type ResolvedOptions, resolveOptions } from "./config.ts"
 import { decodeEnvelope } from "./envelope.ts"
 import {
@@ -45,6 +51,7 @@ import { responseDecoder } from "./internal/fast-codec.ts"
 import { redactHeaders, redactText } from "./internal/redact.ts"
 import { summarizeSchemaError } from "./internal/schema-issues.ts"
 import { classifyTransportError, describeTransportError, safeCause } from "./internal/transport-failure.ts"
+import { timeoutOrFail } from "./internal/timeout.ts"
 import { weakMemo } from "./internal/weak-memo.ts"
 import { type PreparedRequest, prepareRequest } from "./request.ts"
 import { deleteNotFoundIsSuccess, parseRetryAfter } from "./retry.ts"
@@ -349,6 +356,31 @@ export class ReinferClient extends Context.Service<ReinferClient, ReinferClientS
 /** Whether a success payload is checked against the operation's response schema (`raw` skips it). */
 type Decoding = "decode" | "raw"
 
+/** What every call of an operation shares, whatever the client: worked out on the operation's first call. */
+interface OperationPlan {
+  readonly callSpanName: string
+  readonly callSpanOptions: Tracer.SpanOptions
+  readonly attemptSpanName: string
+  /** Only a DELETE can find nothing on a retry because an earlier attempt did its work. */
+  readonly isDelete: boolean
+}
+
+const planOf = weakMemo((operation: OperationDefinition): OperationPlan => ({
+  callSpanName: callSpanName(operation.operationId),
+  callSpanOptions: {
+    attributes: {
+      "reinfer.operation_id": operation.operationId,
+      "http.request.method": operation.method,
+      "url.template": operation.path
+    },
+    // A captured stack would point into this file, not at the caller, and capturing one costs more than the
+    // rest of the call's own work.
+    captureStackTrace: false
+  },
+  attemptSpanName: attemptSpanName(operation.method, operation.path),
+  isDelete: operation.method.toUpperCase() === "DELETE"
+}))
+
 const makeExecute = (settings: ResolvedOptions, http: HttpClient.HttpClient) =>
 (
   operationId: OperationId,
@@ -357,40 +389,38 @@ const makeExecute = (settings: ResolvedOptions, http: HttpClient.HttpClient) =>
   decoding: Decoding = "decode"
 ): Effect.Effect<ReinferResponse<unknown>, ReinferCallError> => {
   const operation = operations[operationId] as OperationDefinition
-  return Effect.gen(function*() {
-    const call = yield* resolveCallSettings(operation, settings, callOptions)
-    const prepared = yield* prepareRequest(operation, input, settings, call.headers)
+  const plan = planOf(operation)
+  return Effect.useSpan(plan.callSpanName, plan.callSpanOptions, (callSpan) =>
+    Effect.withFiber((fiber) => {
+      // Settings and request are plain values worked out before anything is sent; only the attempts are effects.
+      const call = resolveCallSettings(operation, settings, fiber.getRef(CurrentCallOptions), callOptions)
+      if (Result.isFailure(call)) return Effect.fail(call.failure)
+      const prepared = prepareRequest(operation, input, settings, call.success.headers)
+      if (Result.isFailure(prepared)) return Effect.fail(prepared.failure)
+      const attempts = sendAttempts(http, prepared.success, settings, call.success, decoding, callSpan)
+      return plan.isDelete
+        ? Effect.catchIf(attempts, deleteNotFoundIsSuccess, (error) => deletedEarlier(operation, error))
+        : attempts
+    }))
+}
 
-    let attempt = 0
-    let lastServerTiming: ReadonlyArray<ServerTiming.Metric> = []
-    const once = Effect.suspend(() => {
-      attempt += 1
-      return sendAttempt(http, prepared, settings, attempt, call.timeout, decoding, (metrics) => {
-        lastServerTiming = metrics
-      })
-    })
-    return yield* retryAfterFirstFailure(once, call.schedule).pipe(
-      Effect.catchIf(deleteNotFoundIsSuccess, (error) => deletedEarlier(operation, error)),
-      // The call's span carries the last attempt's Server-Timing, whether the call succeeded or not.
-      Effect.ensuring(Effect.suspend(() =>
-        Effect.annotateCurrentSpan({ ...ServerTiming.toSpanAttributes(lastServerTiming), "reinfer.attempts": attempt })
-      ))
-    )
-  }).pipe(
-    Effect.withSpan(
-      callSpanName(operationId),
-      {
-        attributes: {
-          "reinfer.operation_id": operationId,
-          "http.request.method": operation.method,
-          "url.template": operation.path
-        }
-      },
-      // A captured stack would point into this file, not at the caller, and capturing one costs more than the
-      // rest of the call's own work.
-      { captureStackTrace: false }
-    )
-  )
+// The attempts of one call, retried as its schedule says. The call's span carries the attempt count and the
+// last answer's Server-Timing, whether the call succeeded or not.
+const sendAttempts = (
+  http: HttpClient.HttpClient,
+  prepared: PreparedRequest,
+  settings: ResolvedOptions,
+  call: CallSettings,
+  decoding: Decoding,
+  callSpan: Tracer.Span
+): Effect.Effect<ReinferResponse<unknown>, ReinferCallError> => {
+  let attempt = 0
+  const once = Effect.suspend(() => {
+    attempt += 1
+    callSpan.attribute("reinfer.attempts", attempt)
+    return sendAttempt(http, prepared, settings, attempt, call.timeout, decoding, callSpan)
+  })
+  return retryAfterFirstFailure(once, call.schedule)
 }
 
 // Most calls succeed at once, so the retry driver is only set up after a first failure; that failure is replayed
@@ -418,7 +448,7 @@ const sendAttempt = (
   attempt: number,
   timeout: Duration.Duration,
   decoding: Decoding,
-  onServerTiming: (metrics: ReadonlyArray<ServerTiming.Metric>) => void
+  callSpan: Tracer.Span
 ): Effect.Effect<ReinferResponse<unknown>, ReinferCallError> => {
   const { operation } = prepared
   const facts: AttemptFacts = {
@@ -427,43 +457,39 @@ const sendAttempt = (
     context: {
       operationId: operation.operationId,
       method: operation.method,
-      url: prepared.redactedUrl.href,
+      url: prepared.url,
       route: operation.path,
       attempts: attempt
     }
   }
   return Effect.useSpan(
-    attemptSpanName(operation.method, operation.path),
+    planOf(operation).attemptSpanName,
     {
       kind: "client",
+      // Named rather than taken from the context: nothing else in a call runs below the call's span.
+      parent: callSpan,
       attributes: attemptAttributes({
         method: operation.method,
         pathTemplate: operation.path,
-        url: prepared.redactedUrl,
+        endpoint: settings.endpoint,
+        url: prepared.url,
         attempt
       })
     },
-    (span) =>
-      Effect.gen(function*() {
-        const response = yield* send(http, facts, span)
-        // Every value derived from a header comes from this redacted copy: a server echoing the token in a header
-        // must not put it into an error, a log line or a span. (Some transports, undici, also build the headers
-        // object anew on every read of `response.headers`.)
-        const headers = redactHeaders(response.headers, facts.secrets)
-        const serverTiming = ServerTiming.parse(headers["server-timing"])
-        onServerTiming(serverTiming)
-        recordResponse(span, response.status, serverTiming)
-        const data = yield* readBody(response, headers, serverTiming, facts, decoding)
-        return { data, url: facts.context.url, status: response.status, headers, serverTiming, attempts: attempt }
-      }).pipe(
-        withinTimeout(timeout, facts),
+    (span) => {
+      const exchange = Effect.flatMap(
+        send(http, facts, span),
+        (response) => readResponse(response, facts, decoding, span, callSpan)
+      )
+      return timeoutOrFail(exchange, timeout, () => timedOut(timeout, facts)).pipe(
         Effect.tapError((error) =>
           Effect.sync(() => recordFailure(span, error)).pipe(
             Effect.andThen(Effect.logDebug(`Attempt ${attempt} failed: ${error.message}`))
           )
         ),
-        Effect.withParentSpan(span, { captureStackTrace: false })
+        Effect.updateContext((context: Context.Context<never>) => belowAttemptSpan(context, span))
       )
+    }
   )
 }
 
@@ -482,39 +508,91 @@ const transportErrorOf = (facts: AttemptFacts) => (cause: unknown) =>
     cause: safeCause(cause, facts.secrets)
   })
 
-// Our span replaces the HttpClient's own, so the request carries the trace context of the attempt span.
+const timedOut = (timeout: Duration.Duration, facts: AttemptFacts) =>
+  new ReinferTransportError({
+    ...facts.context,
+    reason: "Timeout",
+    detail: `no complete answer within ${Duration.format(timeout)}`
+  })
+
+// Everything an attempt runs (the transport, a `transformClient`'s middleware, its log lines) is below its span,
+// and the HttpClient makes no span of its own: the attempt span replaces it.
+const belowAttemptSpan = (context: Context.Context<never>, span: Tracer.Span): Context.Context<never> =>
+  Context.add(Context.add(context, Tracer.ParentSpan, span), HttpClient.TracerDisabledWhen, disableTracer)
+
+const disableTracer = () => true
+
+// The request carries the trace context of the attempt span.
 const send = (http: HttpClient.HttpClient, facts: AttemptFacts, span: Tracer.Span) =>
   http.execute(HttpClientRequest.setHeaders(facts.prepared.request, HttpTraceContext.toHeaders(span))).pipe(
-    Effect.provideService(HttpClient.TracerDisabledWhen, () => true),
     Effect.mapError(transportErrorOf(facts))
   )
 
-// The success payload (decoded unless `raw`), bytes or text for the operations that answer with them, or the
-// error the answer amounts to.
-const readBody = (
+// The answer's headers, recorded on the spans, then its body read into the result.
+const readResponse = (
   response: HttpClientResponse.HttpClientResponse,
+  facts: AttemptFacts,
+  decoding: Decoding,
+  span: Tracer.Span,
+  callSpan: Tracer.Span
+): Effect.Effect<ReinferResponse<unknown>, ReinferCallError> => {
+  // Every value derived from a header comes from this redacted copy: a server echoing the token in a header must
+  // not put it into an error, a log line or a span. (Some transports, undici, also build the headers object anew
+  // on every read of `response.headers`.)
+  const headers = redactHeaders(response.headers, facts.secrets)
+  const serverTiming = ServerTiming.parse(headers["server-timing"])
+  recordResponse(span, response.status, serverTiming)
+  for (const [name, value] of Object.entries(ServerTiming.toSpanAttributes(serverTiming))) {
+    callSpan.attribute(name, value)
+  }
+  const { accept } = facts.prepared
+  const status = response.status
+  const toResponse = (data: unknown): ReinferResponse<unknown> => ({
+    data,
+    url: facts.context.url,
+    status,
+    headers,
+    serverTiming,
+    attempts: facts.context.attempts
+  })
+  const transportError = transportErrorOf(facts)
+  if (status >= 200 && status < 300 && accept !== "application/json") {
+    return accept.startsWith("text/")
+      ? Effect.mapBoth(response.text, { onFailure: transportError, onSuccess: toResponse })
+      : Effect.mapBoth(response.arrayBuffer, {
+        onFailure: transportError,
+        onSuccess: (bytes) => toResponse(new Uint8Array(bytes))
+      })
+  }
+  return Effect.flatMap(
+    Effect.mapError(response.text, transportError),
+    (body) => Effect.map(settle(status, headers, serverTiming, body, facts, decoding), toResponse)
+  )
+}
+
+// The success payload (decoded unless `raw`), or the error the answer amounts to.
+const settle = (
+  status: number,
   headers: Headers.Headers,
   serverTiming: ReadonlyArray<ServerTiming.Metric>,
+  body: string,
   facts: AttemptFacts,
   decoding: Decoding
-): Effect.Effect<unknown, ReinferCallError> =>
-  Effect.gen(function*() {
-    const { accept, operation } = facts.prepared
-    const transportError = transportErrorOf(facts)
-    const successful = response.status >= 200 && response.status < 300
-    if (successful && accept !== "application/json") {
-      if (accept.startsWith("text/")) return yield* Effect.mapError(response.text, transportError)
-      return new Uint8Array(yield* Effect.mapError(response.arrayBuffer, transportError))
-    }
-    const body = yield* Effect.mapError(response.text, transportError)
-    const contentType = headers["content-type"]
-    const envelope = decodeEnvelope({ status: response.status, contentType, body }, facts.secrets)
-    if (Result.isFailure(envelope)) {
-      const now = yield* Clock.currentTimeMillis
-      const answer = { ...facts.context, status: response.status, serverTiming }
-      const retryAfter = parseRetryAfter(headers["retry-after"], now)
-      const failure = envelope.failure
-      return yield* failure._tag === "ErrorEnvelope"
+): Effect.Effect<unknown, ReinferCallError> => {
+  const contentType = headers["content-type"]
+  const envelope = decodeEnvelope({ status, contentType, body }, facts.secrets)
+  if (Result.isSuccess(envelope)) {
+    const { payload } = envelope.success
+    const { response } = facts.prepared.operation
+    if (response === undefined || decoding === "raw") return Effect.succeed(payload)
+    return decodePayload(response, payload, status, facts)
+  }
+  return Effect.flatMap(Clock.currentTimeMillis, (now) => {
+    const answer = { ...facts.context, status, serverTiming }
+    const retryAfter = parseRetryAfter(headers["retry-after"], now)
+    const failure = envelope.failure
+    return Effect.fail(
+      failure._tag === "ErrorEnvelope"
         ? new ReinferApiError({ ...answer, serverMessage: failure.message, retryAfter })
         : new ReinferUnexpectedResponse({
           ...answer,
@@ -523,11 +601,9 @@ const readBody = (
           excerpt: failure.excerpt,
           retryAfter
         })
-    }
-    const { payload } = envelope.success
-    if (operation.response === undefined || decoding === "raw") return payload
-    return yield* decodePayload(operation.response, payload, response.status, facts)
+    )
   })
+}
 
 // A payload the compiled decoder vouches for is now its own decoding (fast-codec.ts); anything else is decoded
 // with the schema, which also gives the error report when the payload is invalid.
@@ -555,20 +631,6 @@ const decodePayload = (
     })
   }))
 }
-
-const withinTimeout = (timeout: Duration.Duration, facts: AttemptFacts) =>
-<A>(attempt: Effect.Effect<A, ReinferCallError>): Effect.Effect<A, ReinferCallError> =>
-  Effect.timeoutOrElse(attempt, {
-    duration: timeout,
-    orElse: () =>
-      Effect.fail(
-        new ReinferTransportError({
-          ...facts.context,
-          reason: "Timeout",
-          detail: `no complete answer within ${Duration.format(timeout)}`
-        })
-      )
-  })
 
 // A retried DELETE that finds nothing most likely succeeded on an attempt whose answer was lost.
 const deletedEarlier = (operation: OperationDefinition, error: ReinferCallError) => {

@@ -106,7 +106,9 @@ export const decodeEnvelope = (
   const notAnEnvelope = (reason: UnexpectedResponseReason) =>
     Result.fail<NotAnEnvelope>({ _tag: "NotAnEnvelope", reason, excerpt: bodyExcerpt(response.body, secrets) })
 
-  if (response.body.trim() === "") {
+  // Only a body that starts with white space can be blank; a JSON body almost never does, and is not copied.
+  const { body } = response
+  if (body.length === 0 || (isWhiteSpace(body.charCodeAt(0)) && body.trim() === "")) {
     return response.status === 204
       ? Result.succeed({ _tag: "OkEnvelope", payload: { status: "ok" } })
       : notAnEnvelope("EmptyBody")
@@ -115,7 +117,7 @@ export const decodeEnvelope = (
   let json: unknown
   try {
     // A byte-order mark is legal before JSON on the wire but JSON.parse refuses it.
-    json = JSON.parse(response.body.replace(/^\uFEFF/, ""))
+    json = JSON.parse(body.charCodeAt(0) === BYTE_ORDER_MARK ? body.slice(1) : body)
   } catch {
     return notAnEnvelope(looksLikeHtml(response) ? "HtmlPage" : "NotJson")
   }
@@ -153,6 +155,14 @@ export const bodyExcerpt = (body: string, secrets: ReadonlyArray<Secret> = []): 
   const end = isHighSurrogate(text.charCodeAt(EXCERPT_LENGTH - 2)) ? EXCERPT_LENGTH - 2 : EXCERPT_LENGTH - 1
   return `${text.slice(0, end)}…`
 }
+
+const BYTE_ORDER_MARK = 0xfeff
+
+// Whether a character may be one `String.prototype.trim` removes (a cheap test before trimming; control
+// characters pass it too, and trim then keeps them).
+const isWhiteSpace = (code: number): boolean =>
+  code <= 0x20 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 ||
+  code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === BYTE_ORDER_MARK
 
 const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdbff
 

@@ -7,12 +7,12 @@
  *
  * @since 0.1.0
  */
-import { Effect, type Redacted, Result, type Schema } from "effect"
-import { HttpClientRequest } from "effect/http"
+import { Option, Redacted, Result, type Schema } from "effect"
+import { Headers, HttpBody, HttpClientRequest, UrlParams } from "effect/http"
 import type { OperationDefinition } from "../generated/operations.ts"
 import { formatField, ReinferRequestError } from "./errors.ts"
-import { redactUrl } from "./internal/redact.ts"
-import { buildUrl, type PathParameterValue, type QueryParameterValue } from "./internal/url.ts"
+import { isSecretName, redactBuiltUrl } from "./internal/redact.ts"
+import { compileUrl, type PathParameterValue, type QueryParameterValue } from "./internal/url.ts"
 import { weakMemo } from "./internal/weak-memo.ts"
 import { type InputIssue, validateInput } from "./internal/validate-input.ts"
 
@@ -40,7 +40,7 @@ export interface PreparedRequest {
   readonly operation: OperationDefinition
   readonly request: HttpClientRequest.HttpClientRequest
   /** The request URL with secrets removed, for errors, logs and spans. */
-  readonly redactedUrl: URL
+  readonly url: string
   /** The media type asked for. */
   readonly accept: string
 }
@@ -83,9 +83,52 @@ export const invalidInput = (
 export const routeUrl = (endpoint: URL, route: string): string =>
   `${endpoint.origin}${endpoint.pathname.replace(/\/+$/, "")}${route}`
 
+/** What preparation needs to know about an operation's inputs, worked out once per operation. */
+interface InputShape {
+  readonly pathNames: ReadonlyArray<string>
+  readonly queryNames: ReadonlyArray<string>
+  readonly known: ReadonlySet<string>
+  /** Whether a query parameter's name looks like a credential, so its URL is always redacted. */
+  readonly secretQueryName: boolean
+}
+
+const shapeOf = weakMemo((operation: OperationDefinition): InputShape => {
+  const pathNames = fieldNames(operation.pathParameters)
+  const queryNames = operation.queryParameters === undefined ? [] : fieldNames(operation.queryParameters)
+  return {
+    pathNames,
+    queryNames,
+    known: new Set([...pathNames, ...queryNames, ...(operation.requestBody === undefined ? [] : ["body"])]),
+    secretQueryName: queryNames.some(isSecretName)
+  }
+})
+
+/** What one client's requests of one operation share: the compiled route and the fixed headers. */
+interface RequestTemplate {
+  readonly url: ReturnType<typeof compileUrl>
+  readonly accept: string
+  readonly headers: Headers.Headers
+}
+
+const templateOf = weakMemo((settings: RequestSettings) =>
+  weakMemo((operation: OperationDefinition): RequestTemplate => {
+    const accept = acceptOf(operation)
+    return {
+      url: compileUrl(settings.endpoint, operation.path),
+      accept,
+      headers: Headers.fromInput({
+        accept,
+        "user-agent": settings.userAgent,
+        authorization: `Bearer ${Redacted.value(settings.token)}`
+      })
+    }
+  })
+)
+
 /**
- * Validates the input of one call and builds its request. Fails with a `ReinferRequestError` whose `field` is the
- * input path at fault (`project`, `limit`, `body.comments[3].id`); nothing has been sent then.
+ * Validates the input of one call and builds its request, in plain code: a valid call goes through neither
+ * Effect nor Schema (validate-input.ts says how). Fails with a `ReinferRequestError` whose `field` is the input
+ * path at fault (`project`, `limit`, `body.comments[3].id`); nothing has been sent then.
  *
  * @internal
  * @since 0.1.0
@@ -96,36 +139,6 @@ export const prepareRequest = (
   input: unknown,
   settings: RequestSettings,
   headers: Readonly<Record<string, string>> | undefined = undefined
-): Effect.Effect<PreparedRequest, ReinferRequestError> =>
-  Effect.suspend(() => {
-    const prepared = prepare(operation, input, settings, headers)
-    return Result.isSuccess(prepared) ? Effect.succeed(prepared.success) : Effect.fail(prepared.failure)
-  })
-
-/** What preparation needs to know about an operation's inputs, worked out once per operation. */
-interface InputShape {
-  readonly pathNames: ReadonlyArray<string>
-  readonly queryNames: ReadonlyArray<string>
-  readonly known: ReadonlySet<string>
-}
-
-const shapeOf = weakMemo((operation: OperationDefinition): InputShape => {
-  const pathNames = fieldNames(operation.pathParameters)
-  const queryNames = operation.queryParameters === undefined ? [] : fieldNames(operation.queryParameters)
-  return {
-    pathNames,
-    queryNames,
-    known: new Set([...pathNames, ...queryNames, ...(operation.requestBody === undefined ? [] : ["body"])])
-  }
-})
-
-// In plain code, without Effect or Schema for a valid call (validate-input.ts says how); each failure a
-// ReinferRequestError naming the input field at fault.
-const prepare = (
-  operation: OperationDefinition,
-  input: unknown,
-  settings: RequestSettings,
-  headers: Readonly<Record<string, string>> | undefined
 ): Result.Result<PreparedRequest, ReinferRequestError> => {
   const invalid = (field: string, issue: string, cause?: unknown) =>
     Result.fail(invalidInput(operation, { endpoint: settings.endpoint }, field, issue, cause))
@@ -158,14 +171,13 @@ const prepare = (
     : validateInput(operation.requestBody, parts.body ?? {})
   if (Result.isFailure(body)) return invalidPart("body", body.failure)
 
-  const url = buildUrl(
-    settings.endpoint,
-    operation.path,
+  const template = templateOf(settings)(operation)
+  const url = template.url(
     pathParameters.success as Record<string, PathParameterValue>,
     queryParameters.success as Record<string, QueryParameterValue>
   )
   if (Result.isFailure(url)) return invalid(url.failure.field, url.failure.issue)
-  return Result.succeed(finish(operation, url.success, body.success, settings, headers))
+  return Result.succeed(finish(operation, template, url.success, body.success, settings, headers))
 
   function invalidPart(prefix: string, issue: InputIssue) {
     return invalid(formatField(prefix, issue.path), issue.issue, issue.cause)
@@ -179,26 +191,33 @@ const acceptOf = (operation: OperationDefinition): string => operation.responseC
 
 const finish = (
   operation: OperationDefinition,
-  url: URL,
+  template: RequestTemplate,
+  url: string,
   body: unknown,
   settings: RequestSettings,
   headers: Readonly<Record<string, string>> | undefined
 ): PreparedRequest => {
-  const accept = acceptOf(operation)
   // The call's headers go last: the ones it may not set were refused already (call-options.ts), and a
   // `user-agent` of its own replaces the layer's.
-  let request = HttpClientRequest.make(operation.method)(url).pipe(
-    HttpClientRequest.setHeaders({ accept, "user-agent": settings.userAgent }),
-    HttpClientRequest.setHeaders(headers ?? {}),
-    HttpClientRequest.bearerToken(settings.token)
-  )
+  const requestHeaders = headers === undefined ? template.headers : Headers.setAll(template.headers, headers)
+  let request = HttpClientRequest.makeWith(operation.method, url, UrlParams.empty, NO_HASH, requestHeaders, HttpBody.empty)
   if (body !== NO_BODY) {
-    request = operation.requestContentType === "multipart/form-data"
-      ? HttpClientRequest.bodyFormData(request, toFormData(body))
-      : HttpClientRequest.bodyText(request, JSON.stringify(body), "application/json")
+    request = HttpClientRequest.setBody(
+      request,
+      operation.requestContentType === "multipart/form-data"
+        ? HttpBody.formData(toFormData(body))
+        : HttpBody.text(JSON.stringify(body), "application/json")
+    )
   }
-  return { operation, request, redactedUrl: new URL(redactUrl(url, [settings.token])), accept }
+  return {
+    operation,
+    request,
+    url: redactBuiltUrl(url, settings.token, shapeOf(operation).secretQueryName),
+    accept: template.accept
+  }
 }
+
+const NO_HASH = Option.none<string>()
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value)

@@ -11,6 +11,7 @@
  */
 import type { Tracer } from "effect"
 import type { ReinferCallError } from "./errors.ts"
+import { weakMemo } from "./internal/weak-memo.ts"
 import * as ServerTiming from "./server-timing.ts"
 
 /**
@@ -43,8 +44,10 @@ export const attemptSpanName = (method: string, pathTemplate: string): string =>
 export interface AttemptDescription {
   readonly method: string
   readonly pathTemplate: string
-  /** The URL with secrets removed. */
-  readonly url: URL
+  /** The endpoint the URL was built on. */
+  readonly endpoint: URL
+  /** The URL with secrets removed, as built on `endpoint` (its origin, then the path and query). */
+  readonly url: string
   /** 1 for the first attempt. */
   readonly attempt: number
 }
@@ -58,21 +61,30 @@ export interface AttemptDescription {
  * @category tracing
  */
 export const attemptAttributes = (attempt: AttemptDescription): Record<string, string | number> => {
+  const server = serverOf(attempt.endpoint)
   const { url } = attempt
-  const defaultPort = url.protocol === "https:" ? 443 : 80
+  const queryStart = url.indexOf("?")
   const attributes: Record<string, string | number> = {
     "http.request.method": attempt.method,
-    "url.full": url.href,
-    "url.scheme": url.protocol.replace(/:$/, ""),
-    "url.path": url.pathname,
+    "url.full": url,
+    "url.scheme": server.scheme,
+    "url.path": url.slice(server.origin.length, queryStart === -1 ? undefined : queryStart),
     "url.template": attempt.pathTemplate,
-    "server.address": url.hostname,
-    "server.port": url.port === "" ? defaultPort : Number(url.port)
+    "server.address": server.address,
+    "server.port": server.port
   }
-  if (url.search !== "") attributes["url.query"] = url.search.slice(1)
+  if (queryStart !== -1) attributes["url.query"] = url.slice(queryStart + 1)
   if (attempt.attempt > 1) attributes["http.request.resend_count"] = attempt.attempt - 1
   return attributes
 }
+
+// The same for every attempt on one endpoint.
+const serverOf = weakMemo((endpoint: URL) => ({
+  origin: endpoint.origin,
+  scheme: endpoint.protocol.replace(/:$/, ""),
+  address: endpoint.hostname,
+  port: endpoint.port === "" ? (endpoint.protocol === "https:" ? 443 : 80) : Number(endpoint.port)
+}))
 
 /**
  * Records a received response on an attempt span: the status code, every Server-Timing duration, and

@@ -9,6 +9,7 @@
  * @since 0.1.0
  */
 import { Redacted } from "effect"
+import { weakMemo } from "./weak-memo.ts"
 
 /**
  * What a redacted secret is replaced with in free text, the same word `Redacted` prints.
@@ -114,6 +115,36 @@ export const redactUrl = (url: string | URL, secrets: ReadonlyArray<Secret> = []
   const path = redactText(parsed.pathname, secrets)
   return `${parsed.protocol}//${parsed.host}${path}${query === "" ? "" : `?${query}`}`
 }
+
+/**
+ * `redactUrl` for a URL the client built itself (url.ts: no user info, no fragment, every parameter
+ * percent-encoded the one way `encodeURIComponent` does): such a URL can only hold a secret as one of the forms
+ * searched for here, so one that holds none of them is returned as it is, without being parsed. `secretQueryName`
+ * says whether one of the operation's query parameter names looks like a credential (`isSecretName`).
+ *
+ * @internal
+ * @since 0.1.0
+ * @category combinators
+ */
+export const redactBuiltUrl = (href: string, secret: Secret, secretQueryName: boolean): string => {
+  if (!secretQueryName && !searchFormsOf(secret).some((form) => href.includes(form))) return href
+  return redactUrl(href, [secret])
+}
+
+// The secret as it can appear in a URL: as is (a character encodeURIComponent leaves alone), in a path segment,
+// and in a query, where `'` is encoded too. Worked out once per token.
+const searchFormsOf = (secret: Secret): ReadonlyArray<string> => {
+  if (typeof secret === "string") return searchForms(secret)
+  return formsByToken(secret)
+}
+
+const searchForms = (value: string): ReadonlyArray<string> => {
+  if (value.length === 0) return []
+  const inPath = safeEncode(value) ?? value
+  return [...new Set([value, inPath, inPath.replace(/'/g, "%27")])]
+}
+
+const formsByToken = weakMemo((token: Redacted.Redacted<string>) => searchForms(Redacted.value(token)))
 
 /**
  * Whether a query parameter or header name looks like it carries a credential.

@@ -77,41 +77,56 @@ export const buildUrl = (
   template: string,
   pathParameters: Readonly<Record<string, PathParameterValue | undefined>> = {},
   queryParameters: Readonly<Record<string, QueryParameterValue>> = {}
-): Result.Result<URL, InvalidUrlParameter> => {
-  let failure: InvalidUrlParameter | undefined
-  const path = template.replace(PLACEHOLDER, (_, name: string) => {
-    const encoded = encodePathParameter(name, pathParameters[name])
-    if (Result.isFailure(encoded)) {
-      failure ??= encoded.failure
-      return ""
-    }
-    return encoded.success
-  })
-  if (failure !== undefined) return Result.fail(failure)
+): Result.Result<URL, InvalidUrlParameter> =>
+  Result.map(compileUrl(base, template)(pathParameters, queryParameters), (href) => new URL(href))
 
-  const query: Array<string> = []
-  for (const [name, value] of Object.entries(queryParameters)) {
-    const values = Array.isArray(value) ? value : [value]
-    for (const item of values as ReadonlyArray<QueryParameterValue>) {
-      if (item === undefined || item === null) continue
-      const key = encode(name)
-      const encoded = encode(String(item))
-      if (key === undefined || encoded === undefined) {
-        return Result.fail(new InvalidUrlParameter({ field: name, issue: "is not valid Unicode text" }))
+/**
+ * Compiles `base` and `template` into a function that builds the URL of one call as a string, the same text
+ * `buildUrl`'s URL prints as `href`. The template is split once, so a call only encodes its parameters and joins
+ * strings: the client compiles each operation's route when it first calls it, and the transport parses the result
+ * once.
+ *
+ * @internal
+ * @since 0.1.0
+ * @category constructors
+ */
+export const compileUrl = (
+  base: URL,
+  template: string
+): (
+  pathParameters: Readonly<Record<string, PathParameterValue | undefined>>,
+  queryParameters: Readonly<Record<string, QueryParameterValue>>
+) => Result.Result<string, InvalidUrlParameter> => {
+  // The base path is a prefix: "/acme/prod/reinfer_" and "/acme/prod/reinfer_/" both keep it; user info, query
+  // and fragment of the base are dropped (origin holds none of them).
+  const prefix = `${base.origin}${base.pathname.replace(/\/+$/, "")}${template.startsWith("/") ? "" : "/"}`
+  // With its capturing group, split alternates literal text and placeholder names: [text, name, text, …, text].
+  const pieces = template.split(PLACEHOLDER_SPLIT)
+  return (pathParameters, queryParameters) => {
+    let href = prefix + pieces[0]!
+    for (let index = 1; index < pieces.length; index += 2) {
+      const name = pieces[index]!
+      const encoded = encodePathParameter(name, pathParameters[name])
+      if (Result.isFailure(encoded)) return encoded
+      href += encoded.success + pieces[index + 1]!
+    }
+    let separator = "?"
+    for (const name in queryParameters) {
+      const value = queryParameters[name]
+      const values = Array.isArray(value) ? value : [value]
+      for (const item of values as ReadonlyArray<QueryParameterValue>) {
+        if (item === undefined || item === null) continue
+        const key = encodeQueryComponent(name)
+        const encoded = encodeQueryComponent(String(item))
+        if (key === undefined || encoded === undefined) {
+          return Result.fail(new InvalidUrlParameter({ field: name, issue: "is not valid Unicode text" }))
+        }
+        href += `${separator}${key}=${encoded}`
+        separator = "&"
       }
-      query.push(`${key}=${encoded}`)
     }
+    return Result.succeed(href)
   }
-
-  const url = new URL(base.href)
-  url.username = ""
-  url.password = ""
-  url.hash = ""
-  // The base path is a prefix: "/acme/prod/reinfer_" and "/acme/prod/reinfer_/" both keep it.
-  const prefix = url.pathname.replace(/\/+$/, "")
-  url.pathname = `${prefix}${path.startsWith("/") ? "" : "/"}${path}`
-  url.search = query.length === 0 ? "" : `?${query.join("&")}`
-  return Result.succeed(url)
 }
 
 /**
@@ -143,6 +158,7 @@ export const templateParameters = (template: string): ReadonlyArray<string> =>
   Array.from(template.matchAll(PLACEHOLDER), (match) => match[1]!)
 
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g
+const PLACEHOLDER_SPLIT = /\{([A-Za-z_][A-Za-z0-9_]*)\}/
 
 const encodePathParameter = (
   name: string,
@@ -167,6 +183,10 @@ const encodePathParameter = (
   }
   return Result.succeed(encoded)
 }
+
+// A URL parser percent-encodes `'` in the query of an http(s) URL; doing it here keeps the string equal to what
+// `new URL(href).href` prints, so the URL in errors and spans is the one sent.
+const encodeQueryComponent = (text: string): string | undefined => encode(text)?.replace(/'/g, "%27")
 
 // encodeURIComponent leaves only A-Z a-z 0-9 - _ . ! ~ * ' ( ) unescaped: none of them ends a segment.
 // It throws on a lone surrogate, which cannot be written as UTF-8.

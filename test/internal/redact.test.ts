@@ -3,8 +3,10 @@
  * info, fragments or secret-looking query values.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Redacted } from "effect"
-import { isSecretName, REDACTED_TEXT, redactText, redactUrl } from "../../src/internal/redact.ts"
+import { Redacted, Result } from "effect"
+import * as fc from "fast-check"
+import { isSecretName, REDACTED_TEXT, redactBuiltUrl, redactText, redactUrl } from "../../src/internal/redact.ts"
+import { compileUrl } from "../../src/internal/url.ts"
 
 const TOKEN = "tok_9f8e7d6c5b4a+/="
 
@@ -96,6 +98,28 @@ describe("Redact", () => {
       for (const name of ["id", "uid", "after", "limit", "force", "no_charge", "include_markup", "from_timestamp"]) {
         assert.isFalse(isSecretName(name), name)
       }
+    })
+  })
+
+  describe("redactBuiltUrl", () => {
+    it("prints every URL the client builds exactly as redactUrl does, parsing only those that may hold a secret", () => {
+      const build = compileUrl(new URL("https://cloud.uipath.com/acme/prod/reinfer_"), "/api/v1/sources/{project}")
+      const piece = fc.oneof(fc.string({ unit: "binary", maxLength: 8 }), fc.constant(TOKEN), fc.constant("tok'en"))
+      const value = fc.tuple(piece, piece).map(([before, after]) => `${before}x${after}`)
+      fc.assert(
+        fc.property(
+          value,
+          fc.dictionary(fc.constantFrom("after", "limit", "access_token", "id"), value),
+          fc.constantFrom<ReadonlyArray<string | Redacted.Redacted<string>>>([TOKEN], [Redacted.make(TOKEN)], ["tok'en"], [""]),
+          (project, query, [secret]) => {
+            const href = build({ project }, query)
+            if (Result.isFailure(href)) return
+            const secretQueryName = Object.keys(query).some(isSecretName)
+            assert.strictEqual(redactBuiltUrl(href.success, secret!, secretQueryName), redactUrl(href.success, [secret!]))
+          }
+        ),
+        { numRuns: 1000 }
+      )
     })
   })
 })
