@@ -11,11 +11,15 @@
  *
  * @since 0.1.0
  */
-import { Effect, Queue, Result, type Schema, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Queue from "effect/Queue"
+import * as Result from "effect/Result"
+import type * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import type { OperationTypes } from "../generated/client-shape.ts"
 import { type OperationDefinition, operations } from "../generated/operations.ts"
 import { SyncCommentsRequest } from "../generated/schemas/comments.ts"
-import { type CallOptions, ReinferClient, type ReinferClientShape } from "./client.ts"
+import { type CallOptions, executeWithCheckedBody, ReinferClient, type ReinferClientShape } from "./client.ts"
 import { formatField, type ReinferCallError, type ReinferRequestError } from "./errors.ts"
 import { limitOf } from "./internal/schema-limits.ts"
 import { validateInput } from "./internal/validate-input.ts"
@@ -490,8 +494,10 @@ const admission = <A>(
 
 // Sends a batch; a rejection about its content splits it in two until each rejected item is alone.
 const syncing = <A>(client: ReinferClientShape, bulk: BulkOperation<A>, options: BulkSyncOptions, tally: Tally) => {
+  // Every item was checked and encoded as it was admitted; the batch body is sent as it is.
   const send = (part: ReadonlyArray<Indexed<A>>) =>
-    client.execute(
+    executeWithCheckedBody(
+      client,
       bulk.operationId,
       {
         project: options.project,

@@ -9,7 +9,11 @@
  *
  * @since 0.1.0
  */
-import { Context, Duration, Effect, Result, type Schedule } from "effect"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Result from "effect/Result"
+import type * as Schedule from "effect/Schedule"
 import { dual } from "effect/Function"
 import type { OperationDefinition } from "../generated/operations.ts"
 import { decodeTimeout, type ResolvedOptions } from "./config.ts"

@@ -7,26 +7,22 @@
  *
  * @since 0.1.0
  */
-import {
-  Clock,
-  Context,
-  Duration,
-  Effect,
-  Layer,
-  type Redacted,
-  Result,
-  Schema,
-  type SchemaAST,
-  Tracer
-} from "effect"
-import {
-  FetchHttpClient,
-  Headers,
-  HttpClient,
-  HttpClientRequest,
-  type HttpClientResponse,
-  HttpTraceContext
-} from "effect/http"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
+import type * as SchemaAST from "effect/SchemaAST"
+import * as Tracer from "effect/Tracer"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import * as Headers from "effect/http/Headers"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import type * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as HttpTraceContext from "effect/http/HttpTraceContext"
 import type { OperationTypes } from "../generated/client-shape.ts"
 import { type OperationDefinition, type OperationId, operations } from "../generated/operations.ts"
 import {
@@ -53,7 +49,7 @@ import { summarizeSchemaError } from "./internal/schema-issues.ts"
 import { classifyTransportError, describeTransportError, safeCause } from "./internal/transport-failure.ts"
 import { timeoutOrFail } from "./internal/timeout.ts"
 import { weakMemo } from "./internal/weak-memo.ts"
-import { type PreparedRequest, prepareRequest } from "./request.ts"
+import { type BodyState, type PreparedRequest, prepareRequest } from "./request.ts"
 import { deleteNotFoundIsSuccess, parseRetryAfter } from "./retry.ts"
 import * as ServerTiming from "./server-timing.ts"
 import { attemptAttributes, attemptSpanName, callSpanName, recordFailure, recordResponse } from "./tracing.ts"
@@ -196,14 +192,50 @@ const make = (
     }
     // The method tables are built by walking the generated operation table; their types come from the
     // generated OperationTypes, which describe the same table.
-    return {
+    const client: ReinferClientShape = {
       ...(methods as ReinferMethods),
       withResponse: withResponse as ReinferMethodsWithResponse,
       raw: raw as ReinferMethodsRaw,
       execute: execute as ReinferClientShape["execute"],
       endpoint: resolved.endpoint
     }
+    checkedBodyExecutors.set(client, (operationId, input, callOptions) =>
+      execute(operationId, input, callOptions, "decode", "checked"))
+    return client
   })
+
+type Execute = (
+  operationId: OperationId,
+  input: unknown,
+  callOptions: CallOptions | undefined
+) => Effect.Effect<ReinferResponse<unknown>, ReinferCallError>
+
+const checkedBodyExecutors = new WeakMap<ReinferClientShape, Execute>()
+
+/**
+ * `client.execute` for a body that is already `validateInput`'s output for the operation's body schema: it is sent
+ * as it is, while parameters, options and everything after are as in `execute`. Bulk sync checks each item as it
+ * admits it, so checking the batch again would only repeat that work. A client that `make` did not build (a test
+ * double) is called through its own `execute`.
+ *
+ * @internal
+ * @since 0.1.0
+ * @category constructors
+ */
+export const executeWithCheckedBody = <K extends OperationId>(
+  client: ReinferClientShape,
+  operationId: K,
+  input: OperationTypes[K]["input"],
+  callOptions?: CallOptions
+): Effect.Effect<ReinferResponse<OperationTypes[K]["output"]>, ReinferCallError> => {
+  const execute = checkedBodyExecutors.get(client)
+  return (execute === undefined
+    ? client.execute(operationId, input, callOptions)
+    : execute(operationId, input, callOptions)) as Effect.Effect<
+      ReinferResponse<OperationTypes[K]["output"]>,
+      ReinferCallError
+    >
+}
 
 /**
  * The Re:infer API client.
@@ -386,7 +418,8 @@ const makeExecute = (settings: ResolvedOptions, http: HttpClient.HttpClient) =>
   operationId: OperationId,
   input: unknown,
   callOptions: CallOptions | undefined,
-  decoding: Decoding = "decode"
+  decoding: Decoding = "decode",
+  body: BodyState = "unchecked"
 ): Effect.Effect<ReinferResponse<unknown>, ReinferCallError> => {
   const operation = operations[operationId] as OperationDefinition
   const plan = planOf(operation)
@@ -395,7 +428,7 @@ const makeExecute = (settings: ResolvedOptions, http: HttpClient.HttpClient) =>
       // Settings and request are plain values worked out before anything is sent; only the attempts are effects.
       const call = resolveCallSettings(operation, settings, fiber.getRef(CurrentCallOptions), callOptions)
       if (Result.isFailure(call)) return Effect.fail(call.failure)
-      const prepared = prepareRequest(operation, input, settings, call.success.headers)
+      const prepared = prepareRequest(operation, input, settings, call.success.headers, body)
       if (Result.isFailure(prepared)) return Effect.fail(prepared.failure)
       const attempts = sendAttempts(http, prepared.success, settings, call.success, decoding, callSpan)
       return plan.isDelete

@@ -10,8 +10,13 @@
  *
  * @since 0.1.0
  */
-import { Config, Duration, Effect, Option, Redacted, Result } from "effect"
-import type { HttpClient } from "effect/http"
+import * as Config from "effect/Config"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
+import type * as HttpClient from "effect/http/HttpClient"
 import { ReinferConfigError } from "./errors.ts"
 import { redactUrl } from "./internal/redact.ts"
 import { resolveRetryOptions, type ResolvedRetryOptions, type RetryOptions } from "./retry.ts"

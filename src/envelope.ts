@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import { Result } from "effect"
+import * as Result from "effect/Result"
 import type { UnexpectedResponseReason } from "./errors.ts"
 import { redactText, type Secret } from "./internal/redact.ts"
 

@@ -15,7 +15,9 @@
  *
  * @since 0.1.0
  */
-import { Data, Duration, Predicate } from "effect"
+import * as Data from "effect/Data"
+import * as Duration from "effect/Duration"
+import * as Predicate from "effect/Predicate"
 import { redactText } from "./internal/redact.ts"
 import type { SchemaIssueSummary } from "./internal/schema-issues.ts"
 import type { TransportReason } from "./internal/transport-failure.ts"

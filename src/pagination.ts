@@ -11,7 +11,9 @@
  *
  * @since 0.1.0
  */
-import { Effect, Option, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 import { dual } from "effect/Function"
 import type { OperationTypes } from "../generated/client-shape.ts"
 import {

@@ -7,8 +7,14 @@
  *
  * @since 0.1.0
  */
-import { Option, Redacted, Result, type Schema } from "effect"
-import { Headers, HttpBody, HttpClientRequest, UrlParams } from "effect/http"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
+import type * as Schema from "effect/Schema"
+import * as Headers from "effect/http/Headers"
+import * as HttpBody from "effect/http/HttpBody"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as UrlParams from "effect/http/UrlParams"
 import type { OperationDefinition } from "../generated/operations.ts"
 import { formatField, ReinferRequestError } from "./errors.ts"
 import { isSecretName, redactBuiltUrl } from "./internal/redact.ts"
@@ -83,6 +89,16 @@ export const invalidInput = (
 export const routeUrl = (endpoint: URL, route: string): string =>
   `${endpoint.origin}${endpoint.pathname.replace(/\/+$/, "")}${route}`
 
+/**
+ * Whether a request body still has to be checked, or is `validateInput`'s own output for the operation's body
+ * schema (bulk sync checks every item as it admits it, and sends the batch as it is).
+ *
+ * @internal
+ * @since 0.1.0
+ * @category models
+ */
+export type BodyState = "unchecked" | "checked"
+
 /** What preparation needs to know about an operation's inputs, worked out once per operation. */
 interface InputShape {
   readonly pathNames: ReadonlyArray<string>
@@ -138,7 +154,8 @@ export const prepareRequest = (
   operation: OperationDefinition,
   input: unknown,
   settings: RequestSettings,
-  headers: Readonly<Record<string, string>> | undefined = undefined
+  headers: Readonly<Record<string, string>> | undefined = undefined,
+  body: BodyState = "unchecked"
 ): Result.Result<PreparedRequest, ReinferRequestError> => {
   const invalid = (field: string, issue: string, cause?: unknown) =>
     Result.fail(invalidInput(operation, { endpoint: settings.endpoint }, field, issue, cause))
@@ -166,10 +183,12 @@ export const prepareRequest = (
     : validateInput(operation.queryParameters, parts.query)
   if (Result.isFailure(queryParameters)) return invalidPart("", queryParameters.failure)
   // A body whose every field is optional may be left out: `{}` is what Re:infer expects then.
-  const body = operation.requestBody === undefined
+  const checkedBody = operation.requestBody === undefined
     ? Result.succeed(NO_BODY)
+    : body === "checked"
+    ? Result.succeed(parts.body ?? {})
     : validateInput(operation.requestBody, parts.body ?? {})
-  if (Result.isFailure(body)) return invalidPart("body", body.failure)
+  if (Result.isFailure(checkedBody)) return invalidPart("body", checkedBody.failure)
 
   const template = templateOf(settings)(operation)
   const url = template.url(
@@ -177,7 +196,7 @@ export const prepareRequest = (
     queryParameters.success as Record<string, QueryParameterValue>
   )
   if (Result.isFailure(url)) return invalid(url.failure.field, url.failure.issue)
-  return Result.succeed(finish(operation, template, url.success, body.success, settings, headers))
+  return Result.succeed(finish(operation, template, url.success, checkedBody.success, settings, headers))
 
   function invalidPart(prefix: string, issue: InputIssue) {
     return invalid(formatField(prefix, issue.path), issue.issue, issue.cause)

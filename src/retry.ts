@@ -10,9 +10,12 @@
  *
  * @since 0.1.0
  */
-import { Duration, Effect, Result, Schedule } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Result from "effect/Result"
+import * as Schedule from "effect/Schedule"
 import { dual } from "effect/Function"
-import { Headers } from "effect/http"
+import * as Headers from "effect/http/Headers"
 import type { RetryDefinition } from "../generated/operations.ts"
 import { type ReinferCallError, ReinferConfigError } from "./errors.ts"
 

@@ -10,7 +10,9 @@
  *
  * @since 0.1.0
  */
-import { Duration, Effect, Option } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import type { OperationTypes } from "../generated/client-shape.ts"
 import { operations } from "../generated/operations.ts"
 import { FetchStreamRequest } from "../generated/schemas/streams.ts"

@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import type { Tracer } from "effect"
+import type * as Tracer from "effect/Tracer"
 import type { ReinferCallError } from "./errors.ts"
 import { weakMemo } from "./internal/weak-memo.ts"
 import * as ServerTiming from "./server-timing.ts"

@@ -7,7 +7,8 @@
  *
  * @since 0.1.0
  */
-import { type Schema, SchemaAST } from "effect"
+import type * as Schema from "effect/Schema"
+import * as SchemaAST from "effect/SchemaAST"
 import { weakMemo } from "./internal/weak-memo.ts"
 
 /**

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { absentWhenNull, openStruct } from "./codecs.ts"
 import { StatusOk, Timestamp } from "./shared.ts"
 

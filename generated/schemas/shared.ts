@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { TimestampInput, absentWhenNull, emptyWhenAbsent, emptyWhenAbsentOrNull, openStruct } from "./codecs.ts"
 
 /** Filter on assigned labels (2021 swagger). */

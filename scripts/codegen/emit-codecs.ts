@@ -36,7 +36,8 @@ export const emitCodecs = (used: ReadonlySet<CodecName>): string => {
   }
   if (fieldBlocks.length > 0) effectImports.add("Option")
   const blocks = [
-    `${HEADER}\nimport { ${[...effectImports].sort().join(", ")} } from "effect"`,
+    // By module path, not from the "effect" index: importing the index loads every module of effect.
+    `${HEADER}\n${[...effectImports].sort().map((name) => `import * as ${name} from "effect/${name}"`).join("\n")}`,
     ...(used.has("openStruct") ? [OPEN_STRUCT] : []),
     ...(fieldBlocks.length > 0 ? [FIELD_DECODING] : []),
     ...fieldBlocks.map((name) => FIELD_BLOCKS[name]),
@@ -169,21 +170,23 @@ const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 export const canonicalTimestamp = (text: string): string | undefined => {
   const match = TIMESTAMP.exec(text)
   if (match === null) return undefined
-  const [, year, month, day, hour, minute, second, fraction = "", , sign, offsetHours = "0", offsetMinutes = "0"] =
-    match.map((part) => part ?? "")
-  const [y, mo, d, h, mi, s] = [year, month, day, hour, minute, second].map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number
-  ]
+  const [, year, month, day, hour, minute, second, fraction = "", zulu, sign, offsetHours, offsetMinutes] = match
+  const y = Number(year)
+  const mo = Number(month)
+  const d = Number(day)
+  const h = Number(hour)
+  const mi = Number(minute)
+  const s = Number(second)
   const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)
   const days = mo === 2 && !leap ? 28 : DAYS_IN_MONTH[mo - 1]
   if (days === undefined || d < 1 || d > days || h > 23 || mi > 59 || s > 59) return undefined
-  if (Number(offsetHours) > 23 || Number(offsetMinutes) > 59) return undefined
-  const offset = (sign === "-" ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes))
+  if (Number(offsetHours ?? 0) > 23 || Number(offsetMinutes ?? 0) > 59) return undefined
+  const offset = sign === undefined ? 0 : (sign === "-" ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes))
+  // Nothing to move: the instant is written as it was, with an upper-case \`T\` and \`Z\` (most inputs already are).
+  if (offset === 0) {
+    if (zulu === "Z" && text.charCodeAt(10) === 84) return text
+    return \`\${year}-\${month}-\${day}T\${hour}:\${minute}:\${second}\${fraction}Z\`
+  }
   const instant = new Date(0)
   instant.setUTCFullYear(y, mo - 1, d)
   instant.setUTCHours(h, mi - offset, s, 0)

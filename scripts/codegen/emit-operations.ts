@@ -104,7 +104,7 @@ export const emitOperations = (spec: Spec): string => {
       "The Re:infer operation table: every operation's route, parameters, body and response schemas, retry\n" +
         "safety and pagination, by operationId. The runtime builds the client from it.\n\n@since 0.1.0"
     ),
-    `import { Schema } from "effect"`,
+    `import * as Schema from "effect/Schema"`,
     // A building block an inline parameter schema uses (a timestamp) comes from the codecs module.
     ...(context.codecs.size === 0 ? [] : [importStatement([...context.codecs].sort(compareStrings), "./schemas/codecs.ts")]),
     ...(names.length === 0 ? [] : [importStatement(names, "./schemas/index.ts")]),

@@ -120,7 +120,7 @@ const emitModule = (
     : `Schemas of the ${tag} operations.`
   return [
     jsDoc(`${title}\n\n@since 0.1.0`),
-    `import { Schema } from "effect"`,
+    `import * as Schema from "effect/Schema"`,
     ...(codecs.size === 0 ? [] : [importStatement([...codecs].sort(compareStrings), `./${CODECS_MODULE}.ts`)]),
     ...[...imports.keys()].sort(compareStrings).map((from) =>
       importStatement(imports.get(from)!, `./${from}.ts`)

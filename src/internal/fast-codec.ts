@@ -27,7 +27,8 @@
  * @internal
  * @since 0.1.0
  */
-import { Schema, SchemaAST } from "effect"
+import * as Schema from "effect/Schema"
+import * as SchemaAST from "effect/SchemaAST"
 import { filtersOf } from "./schema-limits.ts"
 import {
   canonicalTimestamp,

@@ -13,7 +13,7 @@
  * @internal
  * @since 0.1.0
  */
-import { Result } from "effect"
+import * as Result from "effect/Result"
 import { MAX_DEPTH } from "./fast-codec.ts"
 
 /**

@@ -8,7 +8,7 @@
  * @internal
  * @since 0.1.0
  */
-import { Redacted } from "effect"
+import * as Redacted from "effect/Redacted"
 import { weakMemo } from "./weak-memo.ts"
 
 /**

@@ -5,7 +5,8 @@
  * @internal
  * @since 0.1.0
  */
-import { type Schema, SchemaIssue } from "effect"
+import type * as Schema from "effect/Schema"
+import * as SchemaIssue from "effect/SchemaIssue"
 
 /**
  * A schema issue reduced to what a person needs: where in the body (`["sources", 3, "name"]`) and what was

@@ -5,7 +5,8 @@
  * @internal
  * @since 0.1.0
  */
-import type { Schema, SchemaAST } from "effect"
+import type * as Schema from "effect/Schema"
+import type * as SchemaAST from "effect/SchemaAST"
 
 /**
  * The payload field each limit is kept under in Effect's filter representation.

@@ -9,7 +9,11 @@
  * @internal
  * @since 0.1.0
  */
-import { Clock, Context, Duration, Effect, Fiber } from "effect"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 
 /**
  * Runs `self`, or fails with `onTimeout()` once `duration` has passed; `self` is interrupted then, and the

@@ -6,7 +6,8 @@
  * @internal
  * @since 0.1.0
  */
-import { Cause, Predicate } from "effect"
+import * as Cause from "effect/Cause"
+import * as Predicate from "effect/Predicate"
 import { redactText, type Secret } from "./redact.ts"
 
 /**

@@ -9,7 +9,8 @@
  * @internal
  * @since 0.1.0
  */
-import { Data, Result } from "effect"
+import * as Data from "effect/Data"
+import * as Result from "effect/Result"
 
 /**
  * A value that may fill a `{name}` placeholder of a path template.

@@ -8,7 +8,8 @@
  * @internal
  * @since 0.1.0
  */
-import { Result, Schema } from "effect"
+import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
 import { NOT_VOUCHED, requestEncoder } from "./fast-codec.ts"
 import { snapshotInput } from "./input-snapshot.ts"
 import { summarizeSchemaError } from "./schema-issues.ts"

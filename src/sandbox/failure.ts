@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { Data } from "effect"
+import * as Data from "effect/Data"
 
 /**
  * A request the sandbox refuses, with the status and message it answers with.

@@ -10,7 +10,7 @@
  *
  * @since 0.1.0
  */
-import { Duration } from "effect"
+import * as Duration from "effect/Duration"
 
 /**
  * One knob's trigger: the share of requests it hits, and at most how many.

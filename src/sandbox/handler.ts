@@ -11,7 +11,12 @@
  *
  * @since 0.1.0
  */
-import { Cause, Clock, Duration, Effect, Schema, SchemaAST } from "effect"
+import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import * as SchemaAST from "effect/SchemaAST"
 import { MAX_DEPTH } from "../internal/fast-codec.ts"
 import { type FaultController, proxyErrorPage } from "./faults.ts"
 import { badRequest, SandboxFailure } from "./failure.ts"

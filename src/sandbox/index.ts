@@ -16,8 +16,14 @@
  */
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
-import { Effect, Layer, Scope, Stream } from "effect"
-import { HttpClient, HttpClientError, type HttpClientRequest, HttpClientResponse } from "effect/http"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientError from "effect/http/HttpClientError"
+import type * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import { operations } from "../../generated/operations.ts"
 import { type FaultController, type FaultOptions, makeFaultController } from "./faults.ts"
 import {

@@ -10,7 +10,7 @@
  *
  * @since 0.1.0
  */
-import type { Schema } from "effect"
+import type * as Schema from "effect/Schema"
 import type * as Schemas from "../../generated/schemas/index.ts"
 
 /** A request body type as it arrives over the wire. */

@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { type AnnotationStore, makeAnnotationStore } from "./store/annotations.ts"
 import { type AuditStore, makeAuditStore } from "./store/audit.ts"
 import { type BucketStore, makeBucketStore } from "./store/buckets.ts"

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { BinaryPayload } from "../handler.ts"
 import type { RouteDefinitions } from "./route.ts"
 

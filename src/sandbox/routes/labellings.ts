@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { badRequest } from "../failure.ts"
 import type { RouteDefinitions } from "./route.ts"
 

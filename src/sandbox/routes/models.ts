@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { LabelThreshold, NewComment } from "../models.ts"
 import { commentFromRawEmail } from "../raw-email.ts"
 import { SANDBOX_MODEL_VERSION } from "../store/annotations.ts"

@@ -7,7 +7,8 @@
  *
  * @since 0.1.0
  */
-import type { Effect, Schema } from "effect"
+import type * as Effect from "effect/Effect"
+import type * as Schema from "effect/Schema"
 import type { OperationId, operations } from "../../../generated/operations.ts"
 import type { SandboxFailure } from "../failure.ts"
 import type { BinaryPayload, RouteImplementation, RouteTable } from "../handler.ts"

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { NewStream, Stream } from "../models.ts"
 import type { RouteDefinitions } from "./route.ts"
 

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { decodeCursor, encodeCursor } from "../cursor.ts"
 import { badRequest, type SandboxFailure } from "../failure.ts"
 import type { AuditQueryPage } from "../models.ts"

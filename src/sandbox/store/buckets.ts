@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { decodeCursor, encodeCursor } from "../cursor.ts"
 import { badRequest, conflict, notFound, type SandboxFailure } from "../failure.ts"
 import type { Bucket, Email, NewEmail } from "../models.ts"

@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { badRequest, notFound, type SandboxFailure } from "../failure.ts"
 import type { Comment } from "../models.ts"
 import { commentsOf, now, projectIds, recordAudit, type StoreState } from "./state.ts"

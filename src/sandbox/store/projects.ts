@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { badRequest, conflict, notFound, type SandboxFailure } from "../failure.ts"
 import type { NewProject, Project, User } from "../models.ts"
 import { now, recordAudit, requireProject, type StoreState } from "./state.ts"

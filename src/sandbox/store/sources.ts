@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { matchesFilter } from "../comment-filter.ts"
 import { badRequest, conflict, notFound, type SandboxFailure } from "../failure.ts"
 import type { JsonObject, NewSource, Source, UpdateSource } from "../models.ts"

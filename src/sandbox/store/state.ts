@@ -8,7 +8,8 @@
  *
  * @since 0.1.0
  */
-import { Clock, Effect } from "effect"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
 import { canonicalTimestamp } from "../../../generated/schemas/codecs.ts"
 import { notFound, type SandboxFailure } from "../failure.ts"
 import type {

@@ -10,7 +10,7 @@
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { matchesFilter } from "../comment-filter.ts"
 import { decodeCursor, encodeCursor } from "../cursor.ts"
 import { badRequest, notFound, type SandboxFailure } from "../failure.ts"
