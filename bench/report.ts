@@ -9,13 +9,14 @@
 import type { BuildRow } from "./build-figures.ts"
 import { BUILD_ROWS } from "./build-figures.ts"
 import type { BulkRow } from "./bulk-throughput.ts"
-import { BULK_ROWS } from "./bulk-throughput.ts"
+import { BULK_ROWS, type PerComment } from "./bulk-throughput.ts"
 import type { ContenderResult, Transport } from "./call-overhead.ts"
 import { CONTENDERS } from "./call-overhead.ts"
 import type { DecodeResult } from "./decode.ts"
 import { DECODE_ROWS } from "./decode.ts"
 import { formatRatio, formatSummary, formatValue, ratio, type Summary } from "./stats.ts"
 import { renderChanges } from "./changes.ts"
+import type { StartupResult } from "./startup.ts"
 import type { StreamingMemoryRun } from "./streaming-memory.ts"
 
 /**
@@ -44,16 +45,6 @@ export interface RunInfo {
 }
 
 /**
- * A section that could not run, and why.
- *
- * @since 0.1.0
- * @category models
- */
-export interface Pending {
-  readonly pending: string
-}
-
-/**
  * The streaming-memory figures: the main sizes, plus extra single runs that explain them.
  *
  * @since 0.1.0
@@ -74,22 +65,41 @@ export interface MemoryResult {
  */
 export interface Results {
   readonly info: RunInfo
-  readonly callOverhead?: ReadonlyArray<ContenderResult> | Pending | undefined
-  readonly decode?: DecodeResult | Pending | undefined
-  readonly memory?: MemoryResult | Pending | undefined
-  readonly bulk?: { readonly comments: number; readonly batchSize: number; readonly concurrency: number; readonly rows: ReadonlyArray<BulkRow> } | Pending | undefined
-  readonly build?: ReadonlyArray<BuildRow> | Pending | undefined
+  readonly callOverhead?: ReadonlyArray<ContenderResult> | undefined
+  readonly decode?: DecodeResult | undefined
+  readonly memory?: MemoryResult | undefined
+  readonly bulk?: BulkResult | undefined
+  readonly build?: ReadonlyArray<BuildRow> | undefined
+  readonly startup?: StartupResult | undefined
 }
 
-/** The goals of the issue, as numbers. */
+/**
+ * The bulk-sync figures: the uploads, and what one comment costs in process.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface BulkResult {
+  readonly comments: number
+  readonly batchSize: number
+  readonly concurrency: number
+  readonly rows: ReadonlyArray<BulkRow>
+  readonly perComment: PerComment
+}
+
+/** The goals, as numbers ("Overhead at the floor"; the build figures from the benchmark issue before it). */
 export const GOALS = {
-  callVsRaw: 1.15,
   callVsBare: 1.1,
-  decodeVsParse: 2.0,
-  memoryPeakMB: 150,
-  /** "Flat": the 1M peak at most this much above the 100k peak. */
-  memoryFlatRatio: 1.1,
-  bulkVsRaw: 0.8,
+  /** ReinferClient over undici within 5 % of the @effect/openapi-generator client. */
+  callVsPeer: 1.05,
+  clientDecodeVsParse: 1.5,
+  schemaDecodeVsParse: 3,
+  /** "Retained heap ≈ 0" after the largest stream, in either direction. */
+  retainedHeapMB: 5,
+  bulkVsRawUndici: 0.85,
+  bulkVsRawFetch: 0.75,
+  importRssMB: 90,
+  layerBuildMs: 2,
   generateSeconds: 3,
   tscSeconds: 20
 } as const
@@ -103,8 +113,6 @@ interface GoalRow {
   readonly met: boolean | undefined
 }
 
-const isPending = (value: unknown): value is Pending =>
-  typeof value === "object" && value !== null && "pending" in value
 
 /**
  * Renders the whole document.
@@ -119,7 +127,8 @@ export const renderReport = (results: Results): string => {
     renderDecode(results.decode, goals),
     renderMemory(results.memory, goals),
     renderBulk(results.bulk, goals),
-    renderBuild(results.build, goals)
+    renderBuild(results.build, goals),
+    renderStartup(results.startup, goals)
   ]
   return [
     "# effect-reinfer benchmarks",
@@ -134,7 +143,7 @@ export const renderReport = (results: Results): string => {
     "|---|---|---|---|---|---|",
     ...goals.map((goal) =>
       `| ${goal.section} | ${goal.figure} | ${goal.measured} | ${goal.ratio} | ${goal.goal} | ${
-        goal.met === undefined ? "n/a" : goal.met ? "yes" : "**no**"
+        goal.met === undefined ? "—" : goal.met ? "yes" : "**no**"
       } |`
     ),
     "",
@@ -174,7 +183,6 @@ const renderMethod = (info: RunInfo): string =>
 const renderCallOverhead = (results: Results["callOverhead"], goals: Array<GoalRow>): string => {
   const title = "## 1. Call overhead"
   if (results === undefined) return `${title}\n\nNot run (\`--only\`).\n`
-  if (isPending(results)) return `${title}\n\nPending: ${results.pending}\n`
   const byId = new Map(results.map((result) => [result.id, result]))
   const raw = byId.get(CONTENDERS.rawFetch)!
   const bareOf = (transport: Transport) => byId.get(transport === "fetch" ? CONTENDERS.bareFetch : CONTENDERS.bareUndici)!
@@ -197,27 +205,13 @@ const renderCallOverhead = (results: Results["callOverhead"], goals: Array<GoalR
   })
 
   const misses: Array<string> = []
-  for (const mode of ["sequential", "concurrent"] as const) {
-    const modeName = mode === "sequential" ? "sequential" : "concurrency 16"
-    const vsRaw = ratio(reinferOf(fastest)[mode], raw[mode])
-    goals.push({
-      section: "1",
-      figure: `ReinferClient vs raw fetch, ${modeName}, fastest transport (${transportName(fastest)})`,
-      measured: formatSummary(reinferOf(fastest)[mode], "ms"),
-      ratio: formatRatio(vsRaw),
-      goal: `≤ ${GOALS.callVsRaw.toFixed(2)}×`,
-      met: vsRaw <= GOALS.callVsRaw
-    })
-    if (vsRaw > GOALS.callVsRaw) misses.push(`raw-${mode}`)
-  }
+  const modeName = (mode: "sequential" | "concurrent") => mode === "sequential" ? "sequential" : "concurrency 16"
   for (const transport of ["fetch", "undici"] as const) {
     for (const mode of ["sequential", "concurrent"] as const) {
       const vsBare = ratio(reinferOf(transport)[mode], bareOf(transport)[mode])
       goals.push({
         section: "1",
-        figure: `ReinferClient vs bare Effect HttpClient + Schema, ${mode === "sequential" ? "sequential" : "concurrency 16"}, ${
-          transportName(transport)
-        }`,
+        figure: `ReinferClient vs bare Effect HttpClient + Schema, ${modeName(mode)}, ${transportName(transport)}`,
         measured: formatSummary(reinferOf(transport)[mode], "ms"),
         ratio: formatRatio(vsBare),
         goal: `≤ ${GOALS.callVsBare.toFixed(2)}×`,
@@ -226,7 +220,19 @@ const renderCallOverhead = (results: Results["callOverhead"], goals: Array<GoalR
       if (vsBare > GOALS.callVsBare) misses.push(`bare-${transport}-${mode}`)
     }
   }
-
+  const peerUndici = byId.get(CONTENDERS.peerUndici)!
+  for (const mode of ["sequential", "concurrent"] as const) {
+    const vsPeer = ratio(reinferOf("undici")[mode], peerUndici[mode])
+    goals.push({
+      section: "1",
+      figure: `ReinferClient vs the @effect/openapi-generator client, ${modeName(mode)}, undici`,
+      measured: `${formatSummary(reinferOf("undici")[mode], "ms")} / ${formatSummary(peerUndici[mode], "ms")}`,
+      ratio: formatRatio(vsPeer),
+      goal: `≤ ${GOALS.callVsPeer.toFixed(2)}×`,
+      met: vsPeer <= GOALS.callVsPeer
+    })
+    if (vsPeer > GOALS.callVsPeer) misses.push(`peer-${mode}`)
+  }
   const bareTransportRatio = (mode: "sequential" | "concurrent") =>
     formatRatio(ratio(bareOf("fetch")[mode], bareOf("undici")[mode]))
   const paragraphs = [
@@ -255,30 +261,28 @@ const renderCallOverhead = (results: Results["callOverhead"], goals: Array<GoalR
       : "Keep `FetchHttpClient` (what `ReinferClient.layerConfigFetch` uses); `NodeHttpClient.layerUndici` bought nothing here."),
     ""
   ]
-  if (misses.some((miss) => miss.startsWith("raw") || miss.startsWith("bare"))) {
+  paragraphs.push(
+    "**What a call does beyond a bare one**, all still on: input validation, the call's own span around its " +
+      "attempts, an attempt span with the OpenTelemetry HTTP attributes (replacing the HttpClient's), a timeout on " +
+      "every attempt, the retry policy armed, the check that the answer is a Re:infer envelope, Server-Timing " +
+      "parsed onto both spans, every header-derived value redacted, and the decode. The work that does not depend " +
+      "on the input is done once per operation (the route compiled, the fixed headers, the span names and constant " +
+      "attributes, the decoder, the layer's retry schedule); the URL is built once as a string and parsed only by " +
+      "the transport; the timeout is one child fiber and a timer (src/internal/timeout.ts), not a race of two; " +
+      "the retry driver is entered only after a failure. The bare FetchHttpClient call decodes with " +
+      "`HttpClientResponse.schemaBodyJson`, effect's own parser, which costs more than ReinferClient's compiled " +
+      "decoder (section 2): that is why ReinferClient can come out ahead of it over fetch.",
+    ""
+  )
+  if (misses.length > 0) {
     paragraphs.push(
-      "**Why a goal is missed, and what would close it.** ReinferClient does more than a bare call, and each " +
-        "piece costs several times more inside a real request loop than in a tight microbenchmark (cold caches " +
-        "between socket reads). Measured while preparing this report by removing one piece at a time (undici, " +
-        "sequential, first quartile of 60 batches of 25 calls): the per-attempt timeout (`Effect.timeoutOrElse` " +
-        "forks a fiber), the retry driver and the call's span cost about 20 µs each; with all three removed " +
-        "ReinferClient was still about 115 µs above the bare call, spent on request preparation (input " +
-        "validation, then the URL built, converted and parsed four times: `buildUrl`, `HttpClientRequest`, " +
-        "`redactUrl` and the redacted copy; about 50 µs), the attempt span and its attributes, the envelope check " +
-        "and payload guard, and Server-Timing parsing. With an in-memory transport the same client costs about " +
-        "60 µs a call against 25 µs for the bare call; the fixes below took it down from 116 µs. What would " +
-        "close the rest, all in src/client.ts and src/request.ts: build the URL once as a string (and redact " +
-        "it only when its query or path can hold a secret); enter the retry driver only after a first attempt " +
-        "has failed (`once.pipe(Effect.catch(…retry…))` instead of `Effect.retry(once, schedule)`); use a " +
-        "timeout that does not fork a fiber per attempt (the transport's own, such as undici's `headersTimeout` " +
-        "and `bodyTimeout`); and fold the call and attempt spans into one when there is no retry. Together " +
-        "those are most of the remaining gap, at the price of a less uniform span tree and a timeout that " +
-        "depends on the transport. On a real network, where a call takes milliseconds, the gap is a few " +
-        "percent. " +
-        (misses.some((miss) => miss.startsWith("raw"))
-          ? "Against raw fetch part of the gap is the Effect HttpClient itself (compare the bare Effect rows " +
-            "with raw fetch), which no change in this library removes."
-          : ""),
+      "**Why a goal is missed.** With an in-memory transport (only client code runs) ReinferClient cost about " +
+        "33 µs a call against 30 µs for the bare call when the changes below were made; what is left is the " +
+        "second span, the timeout's fiber and timer, the envelope check, Server-Timing and redaction, each a few " +
+        "microseconds, and each costs more between socket reads than in a tight loop. Folding the call span into " +
+        "the attempt span when there is no retry would remove one of them, but the span tree would then depend on " +
+        "whether a call was retried, and tests and users rely on it being the same. Read a miss here with the " +
+        "spread of the figures: the same contender moves by several percent between rounds on a shared machine.",
       ""
     )
   }
@@ -300,7 +304,6 @@ const renderCallOverhead = (results: Results["callOverhead"], goals: Array<GoalR
 const renderDecode = (results: Results["decode"], goals: Array<GoalRow>): string => {
   const title = "## 2. Decode"
   if (results === undefined) return `${title}\n\nNot run (\`--only\`).\n`
-  if (isPending(results)) return `${title}\n\nPending: ${results.pending}\n`
   const byId = new Map(results.rows.map((row) => [row.id, row]))
   const parse = byId.get(DECODE_ROWS.parse)!.time
   const client = byId.get(DECODE_ROWS.client)!.time
@@ -311,17 +314,18 @@ const renderDecode = (results: Results["decode"], goals: Array<GoalRow>): string
     figure: `Decode a ${results.comments.toLocaleString("en-US")}-comment page as ReinferClient does, vs JSON.parse`,
     measured: formatSummary(client, "ms"),
     ratio: timesParse(client),
-    goal: `≤ ${GOALS.decodeVsParse.toFixed(1)}×`,
-    met: ratio(client, parse) <= GOALS.decodeVsParse
+    goal: `≤ ${GOALS.clientDecodeVsParse.toFixed(1)}×`,
+    met: ratio(client, parse) <= GOALS.clientDecodeVsParse
   })
   goals.push({
     section: "2",
     figure: "Same page through the generated schema alone (Schema.decodeUnknownSync)",
     measured: formatSummary(generated, "ms"),
     ratio: timesParse(generated),
-    goal: `≤ ${GOALS.decodeVsParse.toFixed(1)}×`,
-    met: ratio(generated, parse) <= GOALS.decodeVsParse
+    goal: `≤ ${GOALS.schemaDecodeVsParse.toFixed(1)}×`,
+    met: ratio(generated, parse) <= GOALS.schemaDecodeVsParse
   })
+  const peer = byId.get(DECODE_ROWS.peer)!.time
   const lines = [
     title,
     "",
@@ -333,28 +337,40 @@ const renderDecode = (results: Results["decode"], goals: Array<GoalRow>): string
     "|---|---|---|",
     ...results.rows.map((row) => `| ${row.label} | ${formatSummary(row.time, "ms")} | ${timesParse(row.time)} |`),
     "",
-    "**Where the time goes.** Every response-side object is generated as `StructWithRest(Struct, " +
-    "[Record(String, Json)])`, so that unknown fields survive decoding. On effect 4.1 that costs twice: a struct " +
-    "with an index signature (and any struct decoded with `errors: \"all\"`, which the client asked for) leaves " +
-    "the parser's fast path for its generic, generator-based one; and the `Json` rest is checked against every " +
-    "key, declared ones included, so each value is walked once by its own schema and again by the `Json` check " +
-    "of every object above it. The two variant rows separate the two costs: a rest of `Unknown` removes the " +
-    `re-walks (${timesParse(byId.get(DECODE_ROWS.unknownRest)!.time)}), dropping the rest restores the fast path ` +
-    `(${timesParse(byId.get(DECODE_ROWS.noRest)!.time)}, but unknown fields are lost). Neither reaches 2×: building ` +
-    "a new object for every node is itself about twice the parse.",
+    "**Where the time goes.** Every response-side object is generated as `openStruct({…})` " +
+    "(`StructWithRest(Struct, [Record(String, Json)])`), so that unknown fields survive decoding. On effect 4.1 " +
+    "that costs twice: a struct with an index signature (and any struct decoded with `errors: \"all\"`) leaves " +
+    "the parser's fast path for its generic one; and the `Json` rest is checked against every key, declared ones " +
+    "included, so each value is walked once by its own schema and again by the `Json` check of every object " +
+    "above it. The two variant rows separate the two costs: a rest of `Unknown` removes the re-walks " +
+    `(${timesParse(byId.get(DECODE_ROWS.unknownRest)!.time)}), dropping the rest restores the fast path ` +
+    `(${timesParse(byId.get(DECODE_ROWS.noRest)!.time)}, but unknown fields are lost).`,
     "",
-    "**What changed.** The response schemas keep every field, and their only transformations are the generated " +
-    "field codecs (`null` in an optional field read as absent, an absent collection read as empty). ReinferClient " +
-    "compiles each response schema once into a plain decoder (src/internal/fast-codec.ts) that checks the parsed " +
-    "payload and, when it holds, applies those field codecs to it in place; only a payload the decoder rejects goes " +
-    "through the schema, which then produces the same `ReinferDecodeError` as before. The compiler refuses any " +
-    "schema where the two could differ (another transformation, a closed object, an unknown declaration), and " +
-    "those operations decode through the schema. " +
-    (ratio(generated, parse) > GOALS.decodeVsParse
-      ? "The generated schemas used on their own (`Schemas.*` with `Schema.decodeUnknown*`) stay slow; closing " +
-        "that needs effect's parser to keep its fast path for records, or the generator to emit closed structs for " +
-        "users who do not need unknown fields (the no-rest row)."
+    "**ReinferClient's own path.** ReinferClient compiles each response schema once into a plain decoder " +
+    "(src/internal/fast-codec.ts) that checks the parsed payload and applies the generated field codecs (`null` in " +
+    "an optional field read as absent, an absent collection read as empty) to it in place, in one walk; only a " +
+    "payload the decoder rejects goes through the schema, which then produces the same `ReinferDecodeError` as " +
+    "before. The compiler refuses any schema where the two could differ, and those operations decode through " +
+    `the schema. That walk is the ${formatValue(client.median - parse.median, "ms")} above JSON.parse here: it ` +
+    "visits every node of the page once." +
+    (ratio(client, parse) > GOALS.clientDecodeVsParse
+      ? " A walk that does less would have to skip checks the schema makes, so the goal is missed by the cost " +
+        "of checking what the server sent at all."
       : ""),
+    "",
+    ...(ratio(generated, parse) > GOALS.schemaDecodeVsParse
+      ? [
+        "**Why the generated schema on its own misses " + `${GOALS.schemaDecodeVsParse}×.** The ` +
+        `@effect/openapi-generator schema, closed structs without any field codec, is itself ${timesParse(peer)} ` +
+        "here: effect's parser builds a new object for every node, and that alone is about " +
+        `${timesParse(peer)} of the parse on this page. Our schemas do strictly more (they keep unknown fields, ` +
+        "which the \"Responses as sent\" work made a feature, and decode `null` and absent collections), so no " +
+        "generated schema that keeps those features can be decoded by effect 4.1's parser within 3×. Users who " +
+        "need speed get it from the client's path above; closing the gap for `Schemas.*` on their own needs effect's " +
+        "parser to keep its fast path for structs with a rest.",
+        ""
+      ]
+      : []),
     ""
   ]
   return lines.join("\n")
@@ -366,28 +382,28 @@ const renderDecode = (results: Results["decode"], goals: Array<GoalRow>): string
 const renderMemory = (results: Results["memory"], goals: Array<GoalRow>): string => {
   const title = "## 3. Streaming memory"
   if (results === undefined) return `${title}\n\nNot run (\`--only\`).\n`
-  if (isPending(results)) return `${title}\n\nPending: ${results.pending}\n`
   const largest = results.runs[results.runs.length - 1]!
-  const previous = results.runs[results.runs.length - 2]
-  const flat = previous === undefined ? Number.NaN : largest.peakRssMB / previous.peakRssMB
+  const transportLabel = results.transport === "fetch" ? "FetchHttpClient" : "undici"
   goals.push({
     section: "3",
-    figure: `Peak RSS streaming ${largest.size.toLocaleString("en-US")} comments (${results.transport === "fetch" ? "FetchHttpClient" : "undici"}, default V8 heap)`,
-    measured: formatValue(largest.peakRssMB, "MB"),
+    figure: `Retained heap after streaming ${largest.size.toLocaleString("en-US")} comments (${transportLabel})`,
+    measured: formatValue(largest.retainedHeapMB, "MB"),
     ratio: "",
-    goal: `< ${GOALS.memoryPeakMB} MB`,
-    met: largest.peakRssMB < GOALS.memoryPeakMB
+    goal: `≈ 0 (within ±${GOALS.retainedHeapMB} MB)`,
+    met: Math.abs(largest.retainedHeapMB) <= GOALS.retainedHeapMB
   })
-  goals.push({
-    section: "3",
-    figure: previous === undefined
-      ? "Flat: peak RSS at the largest size over the one before"
-      : `Flat: peak RSS at ${largest.size.toLocaleString("en-US")} over ${previous.size.toLocaleString("en-US")}`,
-    measured: `${formatValue(largest.peakRssMB, "MB")} / ${previous === undefined ? "n/a" : formatValue(previous.peakRssMB, "MB")}`,
-    ratio: formatRatio(flat),
-    goal: `≤ ${GOALS.memoryFlatRatio.toFixed(2)}×`,
-    met: Number.isNaN(flat) ? undefined : flat <= GOALS.memoryFlatRatio
-  })
+  for (const size of [100_000, 1_000_000]) {
+    const run = results.runs.find((candidate) => candidate.size === size)
+    if (run === undefined) continue
+    goals.push({
+      section: "3",
+      figure: `Peak RSS streaming ${size.toLocaleString("en-US")} comments (${transportLabel}, default V8 heap)`,
+      measured: formatValue(run.peakRssMB, "MB"),
+      ratio: "",
+      goal: "reported",
+      met: undefined
+    })
+  }
   const row = (label: string, run: StreamingMemoryRun) =>
     `| ${label} | ${formatValue(run.baselineRssMB, "MB")} | ${formatValue(run.peakRssMB, "MB")} | ${
       formatValue(run.peakRssMB - run.baselineRssMB, "MB")
@@ -411,40 +427,26 @@ const renderMemory = (results: Results["memory"], goals: Array<GoalRow>): string
     ...results.extra.map((extra) => row(`${extra.run.size.toLocaleString("en-US")}, ${extra.label}`, extra.run)),
     ""
   ]
-  if (largest.peakRssMB >= GOALS.memoryPeakMB) {
-    lines.push(
-      "**Why the 150 MB goal is missed, and what would close it.** Not because the stream keeps anything: the " +
-        `retained heap is ${formatValue(largest.retainedHeapMB, "MB")} after ${largest.size.toLocaleString("en-US")} comments, ` +
-        "the RSS curve levels off after the first tens of thousands of comments, and pagination.ts holds only " +
-        "the cursor between pages. Two things add up to the peak:",
-      "",
-      `1. **The floor** (${formatValue(largest.baselineRssMB, "MB")} before the first page): Node itself is about 45 MB; ` +
-        "`import … from \"effect\"` loads the whole barrel, every module of effect (about 60 MB of RSS once " +
-        "compiled), which our src/ does everywhere; the transport and our generated schemas add the rest. " +
-        "Importing effect's modules by path (`effect/Effect`, `effect/Schema`, …) in src/ would load only what " +
-        "is used; that is a style change across the library, not something to slip into a benchmark issue.",
-      `2. **V8's heap sizing:** ${largest.size.toLocaleString("en-US")} comments are about ${(largest.size * 1.9 / 1000 / 1000).toFixed(1)} GB of JSON (about 1.9 KB a comment) turned into short-lived objects; ` +
-        "with a 24 GB machine V8 lets the young generation and the old space grow well beyond what is live " +
-        "before it collects. It is policy, not retention: " +
-        (capped === undefined
-          ? "capping the heap (`--max-old-space-size`) keeps the peak near the floor."
-          : `with \`${capped.label}\` the same stream runs in ${formatValue(capped.run.peakRssMB, "MB")} peak ` +
-            `(${formatValue(capped.run.peakRssMB - capped.run.baselineRssMB, "MB")} above its floor) at ` +
-            `${formatValue(capped.run.size / capped.run.seconds, "items/s")}, which a stream that kept its items would not survive.`),
-      "",
-      "So a long-running sync job that must stay under 150 MB can, today, by running with a capped heap; the " +
-        "floor is the part the library could lower.",
-      ""
-    )
-  }
-  if (flat > GOALS.memoryFlatRatio) {
-    lines.push(
-      "**Why \"flat\" is missed.** The peak still grows between the two largest sizes while the retained heap " +
-        "does not: V8 grows its heap in steps as allocation continues, and a longer run reaches a later step. " +
-        "The capped-heap row shows the growth stops when V8 is told to collect sooner.",
-      ""
-    )
-  }
+  lines.push(
+    "**What the peak is made of.** Not of anything the stream keeps: the retained heap is " +
+      `${formatValue(largest.retainedHeapMB, "MB")} after ${largest.size.toLocaleString("en-US")} comments and ` +
+      "pagination.ts holds only the cursor between pages. It is the floor, then V8's heap sizing:",
+    "",
+    `1. **The floor** (${formatValue(largest.baselineRssMB, "MB")} before the first page): Node itself, the ` +
+      "modules of effect the library imports (by path, not effect's index), the transport, and Node's type " +
+      "stripper, which this child needs because it runs the sources (section 6 measures the built package without it).",
+    `2. **V8's heap sizing:** ${largest.size.toLocaleString("en-US")} comments are about ` +
+      `${(largest.size * 1.9 / 1000 / 1000).toFixed(1)} GB of JSON (about 1.9 KB a comment) turned into ` +
+      "short-lived objects; with a 24 GB machine V8 lets the young generation and the old space grow well beyond " +
+      "what is live before it collects, in steps, so a longer run reaches a later step. It is policy, not " +
+      "retention: " +
+      (capped === undefined
+        ? "capping the heap (`--max-old-space-size`) keeps the peak near the floor."
+        : `with \`${capped.label}\` the same stream runs in ${formatValue(capped.run.peakRssMB, "MB")} peak ` +
+          `(${formatValue(capped.run.peakRssMB - capped.run.baselineRssMB, "MB")} above its floor) at ` +
+          `${formatValue(capped.run.size / capped.run.seconds, "items/s")}, which a stream that kept its items would not survive.`),
+    ""
+  )
   lines.push(
     "Pages are fetched one at a time, when the consumer pulls past the last item: the client waits for each page " +
       "(about a quarter of the wall time in a profile of a 100,000-comment run). That is the backpressure the " +
@@ -474,24 +476,29 @@ const sparkline = (samples: ReadonlyArray<readonly [number, number]>): string =>
 const renderBulk = (results: Results["bulk"], goals: Array<GoalRow>): string => {
   const title = "## 4. Bulk sync throughput"
   if (results === undefined) return `${title}\n\nNot run (\`--only\`).\n`
-  if (isPending(results)) return `${title}\n\nPending: ${results.pending}\n`
   const byId = new Map(results.rows.map((row) => [row.id, row]))
   const raw = byId.get(BULK_ROWS.raw)!
   const share = (row: BulkRow) => row.throughput.median / raw.throughput.median
   const misses: Array<string> = []
-  for (const id of [BULK_ROWS.bulkFetch, BULK_ROWS.bulkUndici]) {
-    const row = byId.get(id)
-    if (row === undefined) continue
+  const targets = [
+    { id: BULK_ROWS.bulkUndici, goal: GOALS.bulkVsRawUndici },
+    { id: BULK_ROWS.bulkFetch, goal: GOALS.bulkVsRawFetch }
+  ]
+  for (const { goal, id } of targets) {
+    const row = byId.get(id)!
     goals.push({
       section: "4",
       figure: `${row.label} vs the raw fetch loop`,
       measured: formatSummary(row.throughput, "items/s"),
       ratio: `${(share(row) * 100).toFixed(0)} %`,
-      goal: `≥ ${(GOALS.bulkVsRaw * 100).toFixed(0)} %`,
-      met: share(row) >= GOALS.bulkVsRaw
+      goal: `≥ ${(goal * 100).toFixed(0)} %`,
+      met: share(row) >= goal
     })
-    if (share(row) < GOALS.bulkVsRaw) misses.push(id)
+    if (share(row) < goal) misses.push(id)
   }
+  const { admission, stringify } = results.perComment
+  const rawMicros = 1e6 / raw.throughput.median
+  const ceiling = rawMicros / (rawMicros + admission.median)
   const lines = [
     title,
     "",
@@ -508,18 +515,25 @@ const renderBulk = (results: Results["bulk"], goals: Array<GoalRow>): string => 
     ),
     ""
   ]
+  lines.push(
+    "**Where a comment's time goes.** Bulk sync checks each comment as it admits it, so that a bad one is " +
+      "reported by position and field without a request and the rest still go, and sends the copy it checked, so " +
+      "that what was checked is what is sent (timestamps in their canonical form, nothing the caller changes " +
+      "later). The batch is then handed to the client as already checked (an internal entry point), so no " +
+      `comment is checked twice. In process that admission costs ${formatSummary(admission, "ms")} a comment ` +
+      `(the ${Math.min(results.comments, 20_000).toLocaleString("en-US")} comments above, ${admission.samples} rounds), ` +
+      `and serialising the batches ${formatSummary(stringify, "ms")} a comment, which the raw loop does too.`,
+    ""
+  )
   if (misses.length > 0) {
     lines.push(
-      "**Why the goal is missed, and what would close it.** A profile of `syncCommentsBulk` showed the time in " +
-        "validation: every comment is validated twice, once alone in bulk-sync.ts's `admit` (so that a bad comment " +
-        "is reported without a request) and again in its batch when `client.execute` prepares the request. Both " +
-        "went through effect's generic parser (`onExcessProperty: \"error\"` and `errors: \"all\"` force it), and " +
-        "the `isMaxCodePoints(65536)` refinement of every message body counted the code points of the whole text. " +
-        "Both passes now go through `requestGuard` first and reach the schema only when it says no. What is left: " +
-        "each comment is still checked twice and passes through four stream stages, while the raw loop validates " +
-        "nothing (JSON.stringify of the batch, about 8 µs a comment here, is the only work both share). Handing the " +
-        "client a batch bulk-sync.ts has already validated would remove the second check; FetchHttpClient's own " +
-        "cost (section 1) is the rest, which is why undici meets the goal and fetch does not.",
+      "**Why a goal is missed.** The raw loop spends " + `${formatValue(rawMicros / 1000, "ms")} a comment in all ` +
+        "and checks nothing. Adding only the admission check to it would already take it to " +
+        `${(ceiling * 100).toFixed(0)} % of itself, before any Effect, stream or transport work: that is the ` +
+        "ceiling for an uploader that validates every comment, and the measured rows sit below it by the " +
+        "transport's own cost (FetchHttpClient's, section 1) and the stream stages. Reaching the goal would mean " +
+        "sending comments unchecked or uncopied, which would give up naming the bad ones before anything is sent; " +
+        "this library keeps that.",
       ""
     )
   }
@@ -532,7 +546,6 @@ const renderBulk = (results: Results["bulk"], goals: Array<GoalRow>): string => 
 const renderBuild = (results: Results["build"], goals: Array<GoalRow>): string => {
   const title = "## 5. Build figures"
   if (results === undefined) return `${title}\n\nNot run (\`--only\`).\n`
-  if (isPending(results)) return `${title}\n\nPending: ${results.pending}\n`
   const byId = new Map(results.map((row) => [row.id, row]))
   const generate = byId.get(BUILD_ROWS.generate)!
   const tsc = byId.get(BUILD_ROWS.tsc)!
@@ -580,6 +593,75 @@ const renderBuild = (results: Results["build"], goals: Array<GoalRow>): string =
       "**Why `tsc` misses 20 s.** Compare the wall and CPU columns: when CPU is well under 20 s the miss is the " +
         "machine being shared, not the code. TypeScript 7's native `tsc` (`npx -p typescript@7.0.2 tsc`) checks " +
         "the same project several times faster if the CPU time itself grows too large.",
+      ""
+    )
+  }
+  return lines.join("\n")
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 6. Start-up
+
+const renderStartup = (results: Results["startup"], goals: Array<GoalRow>): string => {
+  const title = "## 6. Start-up"
+  if (results === undefined) return `${title}\n\nNot run (\`--only\`).\n`
+  goals.push({
+    section: "6",
+    figure: "RSS after importing the built package, before the first call",
+    measured: formatSummary(results.importedRssMB, "MB"),
+    ratio: "",
+    goal: `≤ ${GOALS.importRssMB} MB`,
+    met: results.importedRssMB.median <= GOALS.importRssMB
+  })
+  goals.push({
+    section: "6",
+    figure: "`ReinferClient.layer` built the first time (93 operations)",
+    measured: formatSummary(results.firstLayerBuildMs, "ms"),
+    ratio: "",
+    goal: `≤ ${GOALS.layerBuildMs} ms`,
+    met: results.firstLayerBuildMs.median <= GOALS.layerBuildMs
+  })
+  const ours = results.importedRssMB.median - results.effectModulesRssMB.median
+  const lines = [
+    title,
+    "",
+    "The package as users get it: compiled by `scripts/tsconfig.build.json` (what `npm run build` runs) and " +
+    "imported in fresh processes (bench/startup-child.mjs, plain JavaScript so that no type stripper sits in the " +
+    `process), ${results.importedRssMB.samples} of each kind. RSS is read after a full GC. Layer builds are over ` +
+    "`FetchHttpClient.layer`, after one build of that layer alone has warmed effect's runtime, which any program " +
+    "pays once.",
+    "",
+    "| Figure | Measured |",
+    "|---|---|",
+    `| Node alone | ${formatSummary(results.nodeRssMB, "MB")} |`,
+    `| After importing the package | ${formatSummary(results.importedRssMB, "MB")} |`,
+    `| After importing only the ${results.effectModules} modules of effect that the package's import loads | ${
+      formatSummary(results.effectModulesRssMB, "MB")
+    } |`,
+    `| Import time | ${formatSummary(results.importMs, "ms")} |`,
+    `| \`ReinferClient.layer\`, first build | ${formatSummary(results.firstLayerBuildMs, "ms")} |`,
+    `| \`ReinferClient.layer\`, later builds (${results.layerBuildMs.samples}) | ${formatSummary(results.layerBuildMs, "ms")} |`,
+    "",
+    "src/ and generated/ import effect's modules by path (`effect/Effect`, `effect/Schema`, `effect/http/HttpClient`, " +
+    "…): importing `effect`'s index loads every module of effect, and `effect/http`'s every HTTP module. The " +
+    `library's own code, the generated schemas and operation table included, is ${formatValue(ours, "MB")} of the total.`,
+    ""
+  ]
+  if (results.importedRssMB.median > GOALS.importRssMB) {
+    lines.push(
+      `**Why the ${GOALS.importRssMB} MB goal is missed.** The modules of effect the package needs (Effect, Schema, ` +
+        "Stream, Layer, Config and the HTTP client, with what they import: Schema alone brings its JSON Schema, " +
+        `formatter and crypto-backed checks) take a bare process to ${formatSummary(results.effectModulesRssMB, "MB")} ` +
+        "on their own, so the goal would leave the library itself almost nothing. Only effect loading fewer " +
+        "modules for these entry points would close it.",
+      ""
+    )
+  }
+  if (results.firstLayerBuildMs.median > GOALS.layerBuildMs) {
+    lines.push(
+      "**Why the layer goal is missed.** A later build takes " + `${formatSummary(results.layerBuildMs, "ms")}: ` +
+        "the first one is mostly V8 compiling the code that builds it (option checks, 93 × 3 method closures) " +
+        "for the first time.",
       ""
     )
   }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: runs the five benchmarks against a loopback server it starts and stops, and writes
+ * `npm run bench`: runs the six benchmarks against a loopback server it starts and stops, and writes
  * bench/BENCHMARKS.md (and the raw figures to bench/.results/results.json).
  *
  * Flags: `--quick` runs every benchmark on a tiny input (the smoke test does; the figures mean nothing) and writes
@@ -28,14 +28,16 @@ export const PROFILES = {
     decode: { comments: 1000, rounds: 5, roundTime: 300 },
     memory: { sizes: [10_000, 100_000, 1_000_000], pageSize: 256, extraSize: 100_000 },
     bulk: { comments: 100_000, batchSize: 128, concurrency: 4, runs: 3 },
-    build: { runs: 3, tsconfig: "bench/tsconfig.build.json" }
+    build: { runs: 3, tsconfig: "bench/tsconfig.build.json" },
+    startup: { runs: 5 }
   },
   quick: {
     callOverhead: { rounds: 1, roundTime: 10, sequentialBatch: 2, concurrentBatch: 8, concurrency: 4 },
     decode: { comments: 20, rounds: 1, roundTime: 10 },
     memory: { sizes: [300, 600], pageSize: 256, extraSize: 300 },
     bulk: { comments: 300, batchSize: 128, concurrency: 4, runs: 1 },
-    build: { runs: 1, tsconfig: "bench/tsconfig.smoke.json" }
+    build: { runs: 1, tsconfig: "bench/tsconfig.smoke.json" },
+    startup: { runs: 1 }
   }
 } as const
 
@@ -47,7 +49,7 @@ export const PROFILES = {
  */
 export interface RunOptions {
   readonly quick: boolean
-  /** Sections 1 to 5; all when empty. */
+  /** Sections 1 to 6; all when empty. */
   readonly only: ReadonlyArray<number>
   /** Where BENCHMARKS.md goes. */
   readonly out: string
@@ -93,6 +95,10 @@ export const runBenchmarks = async (options: RunOptions): Promise<Results> => {
         options.log
       )
     }
+    if (wanted(6)) {
+      const { runStartup } = await import("./startup.ts")
+      results.startup = await runStartup(profile.startup, options.log)
+    }
   } finally {
     await server.close()
   }
@@ -107,15 +113,11 @@ export const runBenchmarks = async (options: RunOptions): Promise<Results> => {
   return finished
 }
 
-// Sections 3 and 4 measure modules other changes deliver; when one is missing the section says so instead of
-// failing the run, and its harness is ready for when it lands.
 const section3 = async (
   url: string,
   profile: (typeof PROFILES)["full" | "quick"]["memory"],
   log: (line: string) => void
 ): Promise<Results["memory"]> => {
-  const missing = await missingExport("../src/pagination.ts", "stream")
-  if (missing !== undefined) return { pending: missing }
   const { runStreamingMemory } = await import("./streaming-memory.ts")
   const transport = "fetch" as const
   const runs = await runStreamingMemory({ url, sizes: profile.sizes, pageSize: profile.pageSize, transport }, log)
@@ -144,21 +146,10 @@ const section4 = async (
   profile: (typeof PROFILES)["full" | "quick"]["bulk"],
   log: (line: string) => void
 ): Promise<Results["bulk"]> => {
-  const missing = await missingExport("../src/bulk-sync.ts", "syncCommentsBulk")
-  if (missing !== undefined) return { pending: missing }
-  const { runBulk } = await import("./bulk-throughput.ts")
+  const { measurePerComment, runBulk } = await import("./bulk-throughput.ts")
   const rows = await runBulk({ url, ...profile }, log)
-  return { comments: profile.comments, batchSize: profile.batchSize, concurrency: profile.concurrency, rows }
-}
-
-const missingExport = async (path: string, name: string): Promise<string | undefined> => {
-  try {
-    const module = (await import(path)) as Record<string, unknown>
-    return typeof module[name] === "function" ? undefined : `${path.slice(3)} does not export \`${name}\` yet.`
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error)
-    return `${path.slice(3)} cannot be loaded yet (${reason}).`
-  }
+  const perComment = measurePerComment(Math.min(profile.comments, 20_000), profile.batchSize)
+  return { comments: profile.comments, batchSize: profile.batchSize, concurrency: profile.concurrency, rows, perComment }
 }
 
 const packageVersion = (name: string): string => {
