@@ -395,7 +395,8 @@ export const consumeStream = <E, R>(
     // applied: when the advance's answer is lost, the next fetch tells (the same batch again, or the next one).
     let pending: PendingAdvance | undefined
     let attemptsOfBatch = 0
-    const confirm = (advanced: PendingAdvance) =>
+    // `attemptsAfter`: the attempts already made at the next batch (1 when a later cycle's fetch confirms this one).
+    const confirm = (advanced: PendingAdvance, attemptsAfter: number) =>
       Effect.gen(function*() {
         pending = undefined
         if (advanced.results > 0) tally.batches += 1
@@ -404,7 +405,7 @@ export const consumeStream = <E, R>(
         if (options.onBatch !== undefined) {
           yield* options.onBatch({ ...advanced, attempts: attemptsOfBatch, summary: summary() })
         }
-        attemptsOfBatch = 0
+        attemptsOfBatch = attemptsAfter
       })
     const count = (handled: number, exceptions: number, duplicates: number, filtered: number) =>
       Effect.andThen(
@@ -426,7 +427,6 @@ export const consumeStream = <E, R>(
     const cycle = (span: Tracer.Span) =>
       Effect.gen(function*() {
         attemptsOfBatch += 1
-        span.attribute("reinfer.stream.attempts", attemptsOfBatch)
         const batch = yield* client.fetchStream({
           ...location,
           body: options.maxFiltered === undefined
@@ -439,9 +439,10 @@ export const consumeStream = <E, R>(
           const again = (batch.results.length > 0 || batch.filtered > 0) &&
             (batch.sequence_id === pending.sequenceId ||
               (pending.firstResult !== undefined && batch.results[0]?.sequence_id === pending.firstResult))
-          if (!again) yield* confirm(pending)
+          if (!again) yield* confirm(pending, 1)
           else pending = undefined
         }
+        span.attribute("reinfer.stream.attempts", attemptsOfBatch)
         span.attribute("reinfer.stream.results", batch.results.length)
         span.attribute("reinfer.stream.filtered", batch.filtered)
         span.attribute("reinfer.stream.sequence_id", batch.sequence_id)
@@ -476,7 +477,7 @@ export const consumeStream = <E, R>(
               filtered: batch.filtered
             }
             yield* client.advanceStream({ ...location, body: { sequence_id: batch.sequence_id } }, callOptions)
-            yield* confirm(pending)
+            yield* confirm(pending, 0)
           })
         )
         return batch
