@@ -7,12 +7,15 @@
  * - plain `node` (the pinned one running this script) runs an ESM program and a CommonJS program that import
  *   `effect-reinfer` and `effect-reinfer/sandbox`, start the sandbox on 127.0.0.1 and call it through
  *   `ReinferClient`;
+ * - the `reinfer` bin runs from the consumer's `node_modules/.bin` once the consumer also installs its optional peer
+ *   `@effect/platform-node`: `--version`, and a failing call that ends with the transport failure's exit code;
  * - `tsc` type-checks consumer files with `skipLibCheck: false` under `module: nodenext` and
  *   `moduleResolution: bundler`, each with a strict and a loose configuration, with zero errors; the main entry
  *   also without `@types/node`, so code for browsers and edge runtimes can use it.
  *
  * The consumer is installed offline, from the npm cache `npm ci` filled: its lock file takes `effect` and
- * `@types/node` at the versions and integrity this repository's lock file records. Prints one line per check
+ * `@types/node` (and `@effect/platform-node` with everything it needs) at the versions and integrity this
+ * repository's lock file records. Prints one line per check
  * and `package checks: N passed, N failed`; exits 1 when any check failed. The consumer project is deleted
  * afterwards unless a check failed or `--keep` is given.
  *
@@ -34,6 +37,8 @@ interface PackageJson {
   readonly exports: Readonly<Record<string, string | Readonly<Record<string, string>>>>
   readonly dependencies?: Readonly<Record<string, string>>
   readonly peerDependencies?: Readonly<Record<string, string>>
+  readonly peerDependenciesMeta?: Readonly<Record<string, { readonly optional?: boolean }>>
+  readonly bin?: Readonly<Record<string, string>>
 }
 
 interface LockEntry {
@@ -99,9 +104,32 @@ const locked = (name: string): LockEntry => {
   if (entry === undefined) throw new Error(`package-lock.json has no entry for ${name}`)
   return { version: entry.version, integrity: entry.integrity }
 }
+// A package's lock entry and those of everything it needs (dependencies and required peers), as this repository's
+// lock file records them, so the consumer's lock file can be written without the network.
+const lockedTree = (name: string, into: Record<string, unknown> = {}): Record<string, unknown> => {
+  const key = `node_modules/${name}`
+  if (key in into) return into
+  const entry = lock.packages[key] as LockEntry & {
+    readonly dependencies?: Readonly<Record<string, string>>
+    readonly peerDependencies?: Readonly<Record<string, string>>
+    readonly peerDependenciesMeta?: Readonly<Record<string, { readonly optional?: boolean }>>
+    readonly dev?: boolean
+  }
+  if (entry === undefined) throw new Error(`package-lock.json has no entry for ${name}`)
+  const { dev: _dev, ...kept } = entry
+  into[key] = kept
+  const needed = [
+    ...Object.keys(entry.dependencies ?? {}),
+    ...Object.keys(entry.peerDependencies ?? {}).filter((peer) => entry.peerDependenciesMeta?.[peer]?.optional !== true)
+  ]
+  for (const dependency of needed) if (dependency !== "effect") lockedTree(dependency, into)
+  return into
+}
+
 const effectRange = manifest.peerDependencies?.["effect"] ?? "(none)"
 const consumerDependencies = {
   "@types/node": locked("@types/node").version,
+  "@effect/platform-node": locked("@effect/platform-node").version,
   effect: effectRange,
   [manifest.name]: `file:${tarball}`
 }
@@ -122,12 +150,16 @@ fs.writeFileSync(
         "node_modules/@types/node": { ...locked("@types/node"), dependencies: { "undici-types": "*" } },
         "node_modules/undici-types": locked("undici-types"),
         "node_modules/effect": locked("effect"),
+        ...lockedTree("@effect/platform-node"),
         [`node_modules/${manifest.name}`]: {
           version: manifest.version,
           resolved: `file:${tarball}`,
           integrity: `sha512-${createHash("sha512").update(fs.readFileSync(tarball)).digest("base64")}`,
           ...(manifest.dependencies === undefined ? {} : { dependencies: manifest.dependencies }),
-          ...(manifest.peerDependencies === undefined ? {} : { peerDependencies: manifest.peerDependencies })
+          ...(manifest.peerDependencies === undefined ? {} : { peerDependencies: manifest.peerDependencies }),
+          ...(manifest.peerDependenciesMeta === undefined ? {} : { peerDependenciesMeta: manifest.peerDependenciesMeta }),
+          // npm links a package's commands into node_modules/.bin from its lock entry.
+          ...(manifest.bin === undefined ? {} : { bin: manifest.bin })
         }
       }
     },
@@ -306,6 +338,29 @@ const checks: ReadonlyArray<Check> = [
       return result.status === 0 && result.output.includes("commonjs: acme")
         ? undefined
         : failure("node app.cjs", result.output)
+    }
+  },
+  {
+    name: "the reinfer bin runs: --version",
+    run: () => {
+      const result = run(path.join(consumer, "node_modules", ".bin", "reinfer"), ["--version"], consumer)
+      return result.status === 0 && result.output.includes(manifest.version)
+        ? undefined
+        : failure("reinfer --version", result.output)
+    }
+  },
+  {
+    name: "the reinfer bin fails readably, with the transport failure's exit code (6)",
+    run: () => {
+      const result = run(
+        path.join(consumer, "node_modules", ".bin", "reinfer"),
+        ["--endpoint", "http://127.0.0.1:9", "--token", "package-check-token-0123", "get", "projects"],
+        consumer
+      )
+      return result.status === 6 && /^reinfer: .*listProjects/m.test(result.output) &&
+          !result.output.includes("package-check-token-0123")
+        ? undefined
+        : failure(`reinfer get projects (exit ${result.status})`, result.output)
     }
   },
   ...Object.entries(TSCONFIGS).map(([label, options]): Check => ({

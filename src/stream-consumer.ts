@@ -552,7 +552,10 @@ interface Tally {
 
 // A handler's own failure, kept apart from the consumer's call errors while the restart policy looks at them.
 class HandlerFailure<E> {
-  constructor(readonly error: E) {}
+  readonly error: E
+  constructor(error: E) {
+    this.error = error
+  }
 }
 
 /** The options, checked, with their defaults. */

@@ -1,0 +1,305 @@
+/**
+ * Tests of the `reinfer` command line: contexts (file modes, refusal of a file others can read, the order in which
+ * endpoint and token are settled), `get` commands against the in-process sandbox in every output format, errors as
+ * one line with an exit code per kind, the token never printed, and, as real processes, `--help` for every command,
+ * `--version`, and `reinfer sandbox` driven by another `reinfer`.
+ */
+import { spawn } from "node:child_process"
+import { mkdtempSync, readFileSync, rmSync, statSync, chmodSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { NodeServices } from "@effect/platform-node"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Exit, Layer, Redacted, Runtime } from "effect"
+import { CliOutput } from "effect/cli"
+import { afterAll } from "vitest"
+import { ReinferClient } from "../src/client.ts"
+import * as BulkSync from "../src/bulk-sync.ts"
+import { app, run } from "../src/cli/app.ts"
+import { CliEnvironment, resolveConnection } from "../src/cli/contexts.ts"
+import { EXIT_CODES } from "../src/cli/failure.ts"
+import { CliIo, renderTable } from "../src/cli/output.ts"
+import * as Sandbox from "../src/sandbox/index.ts"
+import * as TestClient from "./support/client.ts"
+import { driveFiber } from "./support/test-clock.ts"
+
+const scratch = mkdtempSync(join(tmpdir(), "effect-reinfer-cli-"))
+afterAll(() => rmSync(scratch, { recursive: true, force: true }))
+let homes = 0
+const freshHome = () => join(scratch, `home-${++homes}`)
+
+interface Outcome {
+  readonly code: number
+  readonly out: string
+  readonly err: string
+}
+
+/** Runs the command line in process over the sandbox, with its own configuration directory. */
+const cli = (sandbox: Sandbox.Sandbox, home: string, args: ReadonlyArray<string>, variables: Record<string, string> = {}) =>
+  Effect.gen(function*() {
+    let out = ""
+    let err = ""
+    const io = Layer.succeed(CliIo)({
+      out: (text) => Effect.sync(() => void (out += text)),
+      err: (text) => Effect.sync(() => void (err += text)),
+      isTerminal: false,
+      columns: 100
+    })
+    const environment = Layer.succeed(CliEnvironment)({
+      variables: { XDG_CONFIG_HOME: join(home, "config"), ...variables },
+      platform: process.platform,
+      home
+    })
+    // What effect/cli itself prints (help, version, parse errors) goes to the same capture, formatted as it
+    // would be on a terminal.
+    const formatter = CliOutput.defaultFormatter({ colors: false })
+    const presenter = CliOutput.layerPresenter({
+      present: (event) =>
+        Effect.sync(() => {
+          if (event._tag === "Version") out += `${event.name} v${event.version}\n`
+          else if (event._tag === "Help") out += formatter.formatHelpDoc(event.helpDoc)
+          else err += event.errors.map((error) => formatter.formatCliError(error)).join("\n")
+        })
+    })
+    const exit = yield* Effect.exit(
+      run(args, "0.1.0").pipe(
+        Effect.provide(Layer.mergeAll(NodeServices.layer, Sandbox.layerFrom(sandbox), io, environment, presenter))
+      )
+    )
+    const code = Exit.isSuccess(exit) ? 0 : Runtime.getErrorExitCode(Exit.isFailure(exit) ? failureOf(exit) : undefined)
+    return { code, out, err } satisfies Outcome
+  })
+
+const failureOf = (exit: Exit.Exit<unknown, unknown>): unknown =>
+  Exit.isFailure(exit) ? exit.cause.reasons.find((reason) => reason._tag === "Fail")?.error : undefined
+
+const seeded = Effect.gen(function*() {
+  const sandbox = yield* Sandbox.make({ projects: ["acme"] })
+  yield* Effect.gen(function*() {
+    const client = yield* ReinferClient
+    yield* client.createSource({ project: "acme", source: "emails", body: { source: { title: "Support e-mails" } } })
+    const { source } = yield* client.getSource({ project: "acme", source: "emails" })
+    yield* client.createDataset({ project: "acme", dataset: "support", body: { dataset: { source_ids: [source.id] } } })
+    yield* client.createStream({ project: "acme", dataset: "support", body: { stream: { name: "urgent" } } })
+    yield* BulkSync.syncCommentsBulk({
+      project: "acme",
+      source: "emails",
+      comments: Array.from({ length: 30 }, (_, i) => ({
+        id: `c${String(i).padStart(3, "0")}`,
+        timestamp: new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString(),
+        messages: [{ body: { text: `Message ${i}` } }]
+      }))
+    })
+  }).pipe(Effect.provide(TestClient.overSandbox(sandbox)))
+  return sandbox
+})
+
+const ENDPOINT = Sandbox.IN_PROCESS_URL
+const jsonLines = (text: string) => text.split("\n").filter((line) => line !== "").map((line) => JSON.parse(line))
+
+describe("reinfer config", () => {
+  it.effect("adds, lists, switches and deletes contexts in a file only its owner can read; ls never shows tokens", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* seeded
+      const home = freshHome()
+      const added = yield* cli(sandbox, home, ["config", "add", "prod", "--endpoint", ENDPOINT, "--token", sandbox.token])
+      assert.strictEqual(added.code, 0, added.err)
+      yield* cli(sandbox, home, ["config", "add", "staging", "--endpoint", "https://staging.reinfer.io", "--token", "staging-token-0123456789"])
+      const file = join(home, "config", "reinfer", "contexts.json")
+      assert.strictEqual(statSync(file).mode & 0o777, 0o600)
+      assert.strictEqual(statSync(join(home, "config", "reinfer")).mode & 0o777, 0o700)
+
+      const listed = yield* cli(sandbox, home, ["config", "ls"])
+      assert.deepStrictEqual(jsonLines(listed.out), [
+        { name: "prod", endpoint: ENDPOINT, current: true },
+        { name: "staging", endpoint: "https://staging.reinfer.io", current: false }
+      ])
+      assert.notInclude(listed.out + listed.err, sandbox.token)
+      assert.notInclude(listed.out, "staging-token")
+
+      assert.strictEqual((yield* cli(sandbox, home, ["config", "current"])).out, "prod\n")
+      yield* cli(sandbox, home, ["config", "use", "staging"])
+      assert.strictEqual((yield* cli(sandbox, home, ["config", "current"])).out, "staging\n")
+      assert.strictEqual((yield* cli(sandbox, home, ["config", "get-token", "prod"])).out, `${sandbox.token}\n`)
+      yield* cli(sandbox, home, ["config", "delete", "staging"])
+      const missing = yield* cli(sandbox, home, ["config", "current"])
+      assert.strictEqual(missing.code, EXIT_CODES.config)
+      assert.strictEqual((yield* cli(sandbox, home, ["config", "use", "nope"])).code, EXIT_CODES.config)
+    }))
+
+  it.effect("refuses a contexts file others can read, and says how to fix it", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* seeded
+      const home = freshHome()
+      yield* cli(sandbox, home, ["config", "add", "prod", "--endpoint", ENDPOINT, "--token", sandbox.token])
+      const file = join(home, "config", "reinfer", "contexts.json")
+      chmodSync(file, 0o644)
+      const refused = yield* cli(sandbox, home, ["get", "projects"])
+      assert.strictEqual(refused.code, EXIT_CODES.config)
+      assert.include(refused.err, "can be read by others (mode 644)")
+      assert.include(refused.err, `chmod 600 ${file}`)
+      assert.notInclude(refused.err, sandbox.token)
+    }))
+
+  it.effect("refuses an endpoint the client would refuse before storing it", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* seeded
+      const home = freshHome()
+      const refused = yield* cli(sandbox, home, ["config", "add", "bad", "--endpoint", "http://acme.reinfer.io", "--token", "t0k3n-0123456789"])
+      assert.strictEqual(refused.code, EXIT_CODES.config)
+      assert.include(refused.err, "endpoint")
+      assert.notInclude(refused.err, "t0k3n-0123456789")
+    }))
+
+  it.effect("settles endpoint and token: flag, then --context, then the environment, then the current context", () =>
+    Effect.gen(function*() {
+      const contexts = {
+        current: "main",
+        contexts: {
+          main: { endpoint: "https://main.reinfer.io", token: "main-token" },
+          other: { endpoint: "https://other.reinfer.io", token: "other-token" }
+        }
+      }
+      const settle = (sources: Partial<Parameters<typeof resolveConnection>[0]>) =>
+        Effect.map(resolveConnection({
+          endpointFlag: undefined,
+          tokenFlag: undefined,
+          contextFlag: undefined,
+          environment: {},
+          contexts,
+          ...sources
+        }), (connection) => [connection.endpoint, Redacted.value(connection.token)])
+      assert.deepStrictEqual(yield* settle({}), ["https://main.reinfer.io", "main-token"])
+      const environment = { REINFER_ENDPOINT: "https://env.reinfer.io", REINFER_TOKEN: "env-token" }
+      assert.deepStrictEqual(yield* settle({ environment }), ["https://env.reinfer.io", "env-token"])
+      assert.deepStrictEqual(yield* settle({ environment, contextFlag: "other" }), ["https://other.reinfer.io", "other-token"])
+      assert.deepStrictEqual(
+        yield* settle({ environment, contextFlag: "other", endpointFlag: "https://flag.reinfer.io", tokenFlag: Redacted.make("flag-token") }),
+        ["https://flag.reinfer.io", "flag-token"]
+      )
+      const none = yield* Effect.flip(resolveConnection({
+        endpointFlag: undefined,
+        tokenFlag: undefined,
+        contextFlag: undefined,
+        environment: {},
+        contexts: { contexts: {} }
+      }))
+      assert.include(none.message, "no endpoint")
+      const unknown = yield* Effect.flip(settle({ contextFlag: "nope" }))
+      assert.include(unknown.message, `no context "nope"`)
+    }))
+})
+
+describe("reinfer get", () => {
+  it.effect("reads projects, sources, datasets, streams and the current user, as JSON lines when piped", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* seeded
+      const home = freshHome()
+      const connect = ["--endpoint", ENDPOINT, "--token", sandbox.token]
+      const projects = yield* cli(sandbox, home, [...connect, "get", "projects"])
+      assert.deepStrictEqual(jsonLines(projects.out).map((project) => project.name), ["acme"])
+      const sources = yield* cli(sandbox, home, [...connect, "get", "sources", "acme"])
+      assert.deepStrictEqual(jsonLines(sources.out).map((source) => source.title), ["Support e-mails"])
+      const datasets = yield* cli(sandbox, home, [...connect, "get", "datasets"])
+      assert.deepStrictEqual(jsonLines(datasets.out).map((dataset) => dataset.name), ["support"])
+      const streams = yield* cli(sandbox, home, [...connect, "get", "streams", "acme/support"])
+      assert.deepStrictEqual(jsonLines(streams.out).map((stream) => stream.name), ["urgent"])
+      const user = yield* cli(sandbox, home, [...connect, "-o", "json", "get", "current-user"])
+      assert.strictEqual(JSON.parse(user.out).username, "sandbox-user")
+      const comment = yield* cli(sandbox, home, [...connect, "get", "comment", "acme/emails", "c007"])
+      assert.strictEqual(jsonLines(comment.out)[0].id, "c007")
+    }))
+
+  it.effect("streams a source's comments as JSON lines with --from and --limit", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* seeded
+      const home = freshHome()
+      const connect = ["--endpoint", ENDPOINT, "--token", sandbox.token]
+      const all = yield* cli(sandbox, home, [...connect, "get", "comments", "acme/emails"])
+      assert.strictEqual(jsonLines(all.out).length, 30)
+      const some = yield* cli(sandbox, home, [...connect, "get", "comments", "acme/emails", "--from", "2024-01-01T10:00:00Z", "--limit", "5"])
+      assert.deepStrictEqual(jsonLines(some.out).map((comment) => comment.id), ["c010", "c011", "c012", "c013", "c014"])
+      const asJson = yield* cli(sandbox, home, [...connect, "-o", "json", "get", "comments", "acme/emails", "--limit", "2"])
+      assert.deepStrictEqual(JSON.parse(asJson.out).map((comment: { id: string }) => comment.id), ["c000", "c001"])
+    }))
+
+  it.effect("prints a table when asked, cut to the terminal's width", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* seeded
+      const home = freshHome()
+      const table = yield* cli(sandbox, home, ["--endpoint", ENDPOINT, "--token", sandbox.token, "-o", "table", "get", "sources"])
+      const [heading, row] = table.out.split("\n")
+      assert.match(heading!, /^NAME\s+TITLE\s+ID$/)
+      assert.match(row!, /^acme\/emails\s+Support e-mails\s+[0-9a-f]{16}$/)
+      const narrow = renderTable(
+        [{ a: "a".repeat(50), b: "b".repeat(50) }],
+        [{ title: "a", value: (row) => row.a }, { title: "b", value: (row) => row.b }],
+        40
+      )
+      for (const line of narrow.trimEnd().split("\n")) assert.isAtMost([...line].length, 40)
+      assert.include(narrow, "…")
+    }))
+
+  it.effect("fails with one readable line and an exit code per kind, never showing the token", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* seeded
+      const home = freshHome()
+      const unauthorized = yield* cli(sandbox, home, ["--endpoint", ENDPOINT, "--token", "wrong-token-0123456789", "get", "projects"])
+      assert.strictEqual(unauthorized.code, EXIT_CODES.api)
+      assert.match(unauthorized.err, /^reinfer: .*401.*listProjects.*\n$/)
+      assert.notInclude(unauthorized.err, "wrong-token-0123456789")
+      const missing = yield* cli(sandbox, home, ["--endpoint", ENDPOINT, "--token", sandbox.token, "get", "comment", "acme/emails", "nope"])
+      assert.strictEqual(missing.code, EXIT_CODES.api)
+      assert.include(missing.err, "404")
+      // Retried with backoff first (the TestClock is moved on), then reported with the attempts it took.
+      const retried = (faults: Sandbox.FaultOptions) =>
+        Effect.gen(function*() {
+          sandbox.faults.set(faults)
+          const fiber = yield* Effect.forkChild(cli(sandbox, home, ["--endpoint", ENDPOINT, "--token", sandbox.token, "get", "projects"]))
+          const exit = yield* driveFiber(fiber, "1 second")
+          sandbox.faults.set({})
+          return Exit.isSuccess(exit) ? exit.value : assert.fail(String(exit))
+        })
+      const unavailable = yield* retried({ serverError: { status: 503 } })
+      assert.strictEqual(unavailable.code, EXIT_CODES.platform)
+      assert.include(unavailable.err, "4 attempts")
+      const dropped = yield* retried({ dropConnection: {} })
+      assert.strictEqual(dropped.code, EXIT_CODES.transport)
+      const proxied = yield* retried({ proxyError: { status: 502 } })
+      assert.strictEqual(proxied.code, EXIT_CODES.transport)
+      assert.include(proxied.err, "Not a Re:infer response")
+      for (const outcome of [unauthorized, missing, unavailable, dropped, proxied]) {
+        assert.notInclude(outcome.out + outcome.err, sandbox.token)
+      }
+      const usage = yield* cli(sandbox, home, ["get", "streams", "not-a-full-name"])
+      assert.strictEqual(usage.code, EXIT_CODES.usage)
+    }))
+})
+
+describe("reinfer --help", () => {
+  // Every command path of the tree, from the tree itself, so a new command is covered without editing this file.
+  interface Node {
+    readonly name: string
+    readonly subcommands: ReadonlyArray<{ readonly commands: ReadonlyArray<Node> }>
+  }
+  const paths = (node: Node, path: ReadonlyArray<string> = []): ReadonlyArray<ReadonlyArray<string>> => [
+    path,
+    ...node.subcommands.flatMap((group) => group.commands.flatMap((command) => paths(command, [...path, command.name])))
+  ]
+
+  it.effect("describes every command, with its usage", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* Sandbox.make()
+      const all = paths(app as unknown as Node)
+      assert.isAbove(all.length, 15)
+      for (const path of all) {
+        const help = yield* cli(sandbox, freshHome(), [...path, "--help"])
+        assert.strictEqual(help.code, 0, `${path.join(" ")}: ${help.err}`)
+        assert.include(help.out, "USAGE", path.join(" "))
+        assert.include(help.out, ["reinfer", ...path].join(" "), path.join(" "))
+        assert.include(help.out, "DESCRIPTION", path.join(" "))
+      }
+      const version = yield* cli(sandbox, freshHome(), ["--version"])
+      assert.strictEqual(version.out, "reinfer v0.1.0\n")
+    }))
+})
