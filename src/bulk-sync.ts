@@ -183,6 +183,12 @@ export interface BulkSyncOptions {
   readonly noCharge?: boolean | undefined
   /** Called after every batch and once at the end; a CLI can draw a progress bar with it. */
   readonly onProgress?: ((progress: BulkSyncProgress) => Effect.Effect<void> | void) | undefined
+  /**
+   * Called each time the API confirmed a batch (or, after a rejection, a part of one), with the input positions of
+   * its items (0-based, as in `failed[].index`): what a checkpoint records, so that a run started again can skip
+   * them. It runs before that batch counts as done.
+   */
+  readonly onConfirmed?: ((indexes: ReadonlyArray<number>) => Effect.Effect<void> | void) | undefined
   /** The number of items, for `progress.total`, when the input is not an array. */
   readonly total?: number | undefined
   /** Call options for every request (timeout, retry, headers). */
@@ -516,7 +522,9 @@ const syncing = <A>(client: ReinferClientShape, bulk: BulkOperation<A>, options:
           tally.new += data.new
           tally.updated += data.updated
           tally.unchanged += data.unchanged
-          return Effect.void
+          if (options.onConfirmed === undefined) return Effect.void
+          const confirmed = options.onConfirmed(part.map(({ index }) => index))
+          return Effect.isEffect(confirmed) ? confirmed : Effect.void
         },
         onFailure: (error) => {
           tally.requests += error.attempts

@@ -1,10 +1,11 @@
 /**
  * The `reinfer` command line as users run it: real processes (on tsx, as `npm run cli` runs it), a session against
- * `reinfer sandbox` started as a process of its own, with the exit codes a shell sees. (Everything else about the
+ * `reinfer sandbox` started as a process of its own, with the exit codes a shell sees, and an upload on a real
+ * pseudo-terminal (script(1)) for the progress bar. (Everything else about the
  * commands is tested in process, in cli.test.ts.)
  */
 import { type ChildProcess, spawn } from "node:child_process"
-import { mkdtempSync, rmSync } from "node:fs"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -64,6 +65,31 @@ describe("reinfer, as a process", () => {
       assert.strictEqual(denied.code, 4)
       assert.match(denied.err, /^reinfer: .*401/m)
       assert.notInclude(denied.out + denied.err, "not-the-sandbox-token")
+
+      // An upload on a real pseudo-terminal (script(1)): the bar is redrawn in place and ends at 100 %.
+      const url = /--endpoint (\S+)/.exec(ready)![1]!
+      const created = await fetch(`${url}/api/v1/sources/acme/emails`, {
+        method: "PUT",
+        headers: { authorization: "Bearer sandbox-token", "content-type": "application/json" },
+        body: JSON.stringify({ source: {} })
+      })
+      assert.strictEqual(created.status, 200)
+      const file = join(scratch, "tty-upload.jsonl")
+      writeFileSync(file, Array.from({ length: 5000 }, (_, i) =>
+        JSON.stringify({ id: `p${i}`, timestamp: "2024-05-01T09:00:00Z", messages: [{ body: { text: `Message ${i}` } }] })).join("\n"))
+      const command = [TSX, MAIN, "create", "comments", "--source", "acme/emails", "--file", file, "--batch-size", "64"]
+        .map((part) => `'${part}'`).join(" ")
+      const onTerminal = await finished(spawn("script", ["-qfec", command, "/dev/null"], {
+        cwd: root,
+        env: { ...process.env, XDG_CONFIG_HOME: join(scratch, "config"), COLUMNS: "100" },
+        stdio: ["ignore", "pipe", "pipe"]
+      }))
+      assert.strictEqual(onTerminal.code, 0, onTerminal.out + onTerminal.err)
+      const redraws = onTerminal.out.split("\r\x1b[2K").length - 1
+      assert.isAbove(redraws, 5, onTerminal.out.slice(0, 500))
+      assert.match(onTerminal.out, /\r\x1b\[2K\[█{24}\] 100% 5,000\/5,000 comments/)
+      // On a terminal the final count is a table.
+      assert.match(onTerminal.out, /NEW\s+UPDATED\s+UNCHANGED\s+FAILED/, JSON.stringify(onTerminal.out.slice(-400)))
     } finally {
       sandbox.kill("SIGINT")
       await finished(sandbox).catch(() => undefined)

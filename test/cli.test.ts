@@ -4,14 +4,14 @@
  * one line with an exit code per kind, the token never printed, and, as real processes, `--help` for every command,
  * `--version`, and `reinfer sandbox` driven by another `reinfer`.
  */
-import { spawn } from "node:child_process"
-import { mkdtempSync, readFileSync, rmSync, statSync, chmodSync, writeFileSync } from "node:fs"
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { NodeServices } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit, Layer, Redacted, Runtime } from "effect"
+import { Effect, Exit, Fiber, Layer, Redacted, Runtime } from "effect"
 import { CliOutput } from "effect/cli"
+import { HttpClient } from "effect/http"
 import { afterAll } from "vitest"
 import { ReinferClient } from "../src/client.ts"
 import * as BulkSync from "../src/bulk-sync.ts"
@@ -19,9 +19,11 @@ import { app, run } from "../src/cli/app.ts"
 import { CliEnvironment, resolveConnection } from "../src/cli/contexts.ts"
 import { EXIT_CODES } from "../src/cli/failure.ts"
 import { CliIo, renderTable } from "../src/cli/output.ts"
+import { describe as describeProgress } from "../src/cli/progress.ts"
+import { checkpointOf } from "../src/cli/upload.ts"
 import * as Sandbox from "../src/sandbox/index.ts"
 import * as TestClient from "./support/client.ts"
-import { driveFiber } from "./support/test-clock.ts"
+import { driveFiber, nextTurn } from "./support/test-clock.ts"
 
 const scratch = mkdtempSync(join(tmpdir(), "effect-reinfer-cli-"))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
@@ -34,8 +36,14 @@ interface Outcome {
   readonly err: string
 }
 
-/** Runs the command line in process over the sandbox, with its own configuration directory. */
-const cli = (sandbox: Sandbox.Sandbox, home: string, args: ReadonlyArray<string>, variables: Record<string, string> = {}) =>
+/** Runs the command line in process over the sandbox (or `transport`), with its own configuration directory. */
+const cli = (
+  sandbox: Sandbox.Sandbox,
+  home: string,
+  args: ReadonlyArray<string>,
+  variables: Record<string, string> = {},
+  transport: Layer.Layer<HttpClient.HttpClient> = Sandbox.layerFrom(sandbox)
+) =>
   Effect.gen(function*() {
     let out = ""
     let err = ""
@@ -43,6 +51,7 @@ const cli = (sandbox: Sandbox.Sandbox, home: string, args: ReadonlyArray<string>
       out: (text) => Effect.sync(() => void (out += text)),
       err: (text) => Effect.sync(() => void (err += text)),
       isTerminal: false,
+      errIsTerminal: false,
       columns: 100
     })
     const environment = Layer.succeed(CliEnvironment)({
@@ -63,7 +72,7 @@ const cli = (sandbox: Sandbox.Sandbox, home: string, args: ReadonlyArray<string>
     })
     const exit = yield* Effect.exit(
       run(args, "0.1.0").pipe(
-        Effect.provide(Layer.mergeAll(NodeServices.layer, Sandbox.layerFrom(sandbox), io, environment, presenter))
+        Effect.provide(Layer.mergeAll(NodeServices.layer, transport, io, environment, presenter))
       )
     )
     const code = Exit.isSuccess(exit) ? 0 : Runtime.getErrorExitCode(Exit.isFailure(exit) ? failureOf(exit) : undefined)
@@ -302,4 +311,126 @@ describe("reinfer --help", () => {
       const version = yield* cli(sandbox, freshHome(), ["--version"])
       assert.strictEqual(version.out, "reinfer v0.1.0\n")
     }))
+})
+
+describe("reinfer create comments", () => {
+  const COMMENTS = 20_000
+  const BAD = new Map([[41, "timestamp"], [9_000, "id"], [17_777, "json"]])
+  const commentLine = (i: number) => {
+    const comment: Record<string, unknown> = {
+      id: `u${String(i).padStart(5, "0")}`,
+      timestamp: new Date(Date.UTC(2024, 0, 1) + i * 1000).toISOString(),
+      messages: [{ body: { text: `Upload ${i}` } }]
+    }
+    if (BAD.get(i) === "timestamp") comment.timestamp = "yesterday"
+    if (BAD.get(i) === "id") delete comment.id
+    return BAD.get(i) === "json" ? "{not json" : JSON.stringify(comment)
+  }
+  const writeInput = (name: string) => {
+    const file = join(scratch, name)
+    writeFileSync(file, Array.from({ length: COMMENTS }, (_, i) => commentLine(i)).join("\n") + "\n")
+    return file
+  }
+  const withSource = Effect.gen(function*() {
+    const sandbox = yield* Sandbox.make({ projects: ["acme"] })
+    yield* Effect.flatMap(ReinferClient, (client) =>
+      client.createSource({ project: "acme", source: "emails", body: { source: {} } })).pipe(
+        Effect.provide(TestClient.overSandbox(sandbox))
+      )
+    return sandbox
+  })
+  const connect = (sandbox: Sandbox.Sandbox) => ["--endpoint", ENDPOINT, "--token", sandbox.token]
+
+  it.effect("uploads 20,000 comments with 3 bad ones: those 3, and only they, are in the failed-out file", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* withSource
+      const file = writeInput("upload.jsonl")
+      const failedOut = join(scratch, "failed.jsonl")
+      const result = yield* cli(sandbox, freshHome(), [
+        ...connect(sandbox), "create", "comments", "--source", "acme/emails", "--file", file, "--failed-out", failedOut
+      ])
+      assert.strictEqual(result.code, EXIT_CODES.api, result.err)
+      assert.deepStrictEqual(JSON.parse(result.out.trim()), { new: COMMENTS - 3, updated: 0, unchanged: 0, failed: 3, skipped: 0 })
+      const failed = jsonLines(readFileSync(failedOut, "utf8"))
+      assert.deepStrictEqual(failed.map((failure) => failure.line), [...BAD.keys()].map((i) => i + 1))
+      assert.include(failed[0].error, "timestamp")
+      assert.include(failed[2].error, "not JSON")
+      assert.match(result.err, /3 comments failed \(written to .*failed\.jsonl\)/)
+      // Plain progress lines on a pipe: the last one at 100 %.
+      assert.match(result.err, /100% 20,000\/20,000 comments/)
+      // Failures remain, so the checkpoint stays for a --resume that retries only them.
+      assert.isTrue(existsSync(checkpointOf(file)))
+    }), 60_000)
+
+  it.effect("a killed upload resumed with --resume sends no comment the checkpoint had confirmed", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* withSource
+      const file = writeInput("killed.jsonl")
+      const base = Sandbox.httpClient(sandbox)
+      const sent: Array<string> = []
+      let syncs = 0
+      // Records the ids every sync request carries; from the 40th on none answers, as if the process were killed
+      // with requests in flight.
+      const recording = (hangAt: number | undefined) =>
+        Layer.succeed(HttpClient.HttpClient)(HttpClient.make((request) => {
+          if (request.url.endsWith("/sync") && request.body._tag === "Uint8Array") {
+            syncs += 1
+            const body = JSON.parse(new TextDecoder().decode(request.body.body)) as { comments: Array<{ id: string }> }
+            if (hangAt !== undefined && syncs >= hangAt) return Effect.never
+            sent.push(...body.comments.map((comment) => comment.id))
+          }
+          return base.execute(request)
+        }))
+      const home = freshHome()
+      const args = [...connect(sandbox), "create", "comments", "--source", "acme/emails", "--file", file, "--no-progress"]
+      const killed = yield* Effect.forkChild(cli(sandbox, home, args, {}, recording(40)))
+      // Until all four requests in flight hang and the 39 before them were answered and checkpointed.
+      while (syncs < 43) yield* nextTurn
+      for (let turn = 0; turn < 100; turn++) yield* nextTurn
+      yield* Fiber.interrupt(killed)
+      const checkpoint = JSON.parse(readFileSync(checkpointOf(file), "utf8")) as { confirmed: Array<[number, number]> }
+      const confirmedLines = new Set(checkpoint.confirmed.flatMap(([from, to]) => Array.from({ length: to - from + 1 }, (_, k) => from + k)))
+      assert.strictEqual(confirmedLines.size, 39 * 128, "the 39 batches answered before the kill")
+      const idOfLine = (line: number) => `u${String(line - 1).padStart(5, "0")}`
+
+      sent.length = 0
+      syncs = 0
+      const resumed = yield* cli(sandbox, home, [...args, "--resume"], {}, recording(undefined))
+      assert.strictEqual(resumed.code, EXIT_CODES.api, resumed.err)
+      const summary = JSON.parse(resumed.out.trim())
+      assert.strictEqual(summary.skipped, confirmedLines.size)
+      for (const line of confirmedLines) assert.notInclude(sent, idOfLine(line))
+      assert.strictEqual(summary.new + summary.updated + summary.unchanged + summary.skipped + summary.failed, COMMENTS)
+    }), 60_000)
+
+  it.effect("reads CSV with a header row: quoted commas and line breaks, addresses, user properties", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* withSource
+      const file = join(scratch, "tickets.csv")
+      writeFileSync(file, [
+        "id,timestamp,subject,from,to,text,string:Team,number:Priority",
+        `t1,2024-05-01T09:00:00Z,"Refund, please",ann@example.com,support@example.com;billing@example.com,"Line one`,
+        `line two",Billing,2`,
+        `t2,2024-05-01T10:00:00Z,Hello,bob@example.com,,"She said ""hi""",,`
+      ].join("\n") + "\n")
+      const result = yield* cli(sandbox, freshHome(), [...connect(sandbox), "create", "comments", "--source", "acme/emails", "--file", file])
+      assert.strictEqual(result.code, 0, result.err)
+      const comment = yield* cli(sandbox, freshHome(), [...connect(sandbox), "get", "comment", "acme/emails", "t1"])
+      const [stored] = jsonLines(comment.out)
+      assert.strictEqual(stored.messages[0].subject.text, "Refund, please")
+      assert.strictEqual(stored.messages[0].body.text, "Line one\nline two")
+      assert.deepStrictEqual(stored.messages[0].to, ["support@example.com", "billing@example.com"])
+      assert.deepStrictEqual(stored.user_properties, { "string:Team": "Billing", "number:Priority": 2 })
+      const second = jsonLines((yield* cli(sandbox, freshHome(), [...connect(sandbox), "get", "comment", "acme/emails", "t2"])).out)[0]
+      assert.strictEqual(second.messages[0].body.text, `She said "hi"`)
+    }))
+
+  it("describes progress as a bar with share, rate and time left", () => {
+    const line = describeProgress(
+      { read: 12_000, synced: 12_000, failed: 0, new: 12_000, updated: 0, unchanged: 0, requests: 94, total: 20_000, done: false },
+      0,
+      3_000
+    )
+    assert.strictEqual(line, "[██████████████░░░░░░░░░░] 60% 12,000/20,000 comments · 4,000/s · 2s left")
+  })
 })

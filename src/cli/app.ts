@@ -28,6 +28,8 @@ import {
 } from "./contexts.ts"
 import { CliFailure, toCliFailure } from "./failure.ts"
 import { CliIo, type Column, type OutputFormat, printRecord, printRecords } from "./output.ts"
+import { formatOf } from "./records.ts"
+import { uploadComments } from "./upload.ts"
 
 /**
  * What every command needs from where it runs.
@@ -332,6 +334,52 @@ const get = Command.make("get").pipe(
 )
 
 // ---------------------------------------------------------------------------------------------------------
+// reinfer create …
+
+const createComments = Command.make("comments", {
+  source: Flag.String("source").pipe(Flag.withDescription("The source to upload to, as project/name")),
+  file: Flag.String("file").pipe(Flag.withDescription("JSON lines, or CSV with a header row (by extension); - for standard input")),
+  format: Flag.Literals("format", ["jsonl", "csv"]).pipe(Flag.optional, Flag.withDescription("Overrides the format the extension says")),
+  batchSize: Flag.Int("batch-size").pipe(Flag.optional, Flag.withDescription("Comments per request (1 to 4096; 128)")),
+  concurrency: Flag.Int("concurrency").pipe(Flag.optional, Flag.withDescription("Requests in flight (4)")),
+  noProgress: Flag.Boolean("no-progress").pipe(Flag.withDefault(false), Flag.withDescription("Show no progress")),
+  failedOut: Flag.String("failed-out").pipe(
+    Flag.optional,
+    Flag.withDescription("Write each comment that failed (line, id, error) to this file as JSON lines")
+  ),
+  resume: Flag.Boolean("resume").pipe(
+    Flag.withDefault(false),
+    Flag.withDescription("Skip the comments an earlier run had confirmed (the checkpoint beside the file)")
+  )
+}, (input) =>
+  withClient((client, format) =>
+    Effect.gen(function*() {
+      const [project, source] = input.source.split("/")
+      if (project === undefined || source === undefined || project === "" || source === "" || input.source.split("/").length !== 2) {
+        return yield* new CliFailure({ kind: "usage", message: `--source must be project/name, got "${input.source}"` })
+      }
+      const io = yield* CliIo
+      yield* uploadComments({
+        project,
+        source,
+        file: input.file,
+        format: Option.getOrElse(input.format, () => formatOf(input.file)),
+        batchSize: Option.getOrUndefined(input.batchSize),
+        concurrency: Option.getOrUndefined(input.concurrency),
+        progress: input.noProgress ? "none" : io.errIsTerminal ? "bar" : "lines",
+        failedOut: Option.getOrUndefined(input.failedOut),
+        resume: input.resume,
+        output: format
+      }).pipe(Effect.provideService(ReinferClient, client))
+    })
+  )).pipe(Command.withDescription("Upload comments from a file through bulk sync, with progress, --failed-out and --resume"))
+
+const create = Command.make("create").pipe(
+  Command.withDescription("Create resources, upload comments"),
+  Command.withSubcommands([createComments])
+)
+
+// ---------------------------------------------------------------------------------------------------------
 // reinfer sandbox
 
 const sandbox = Command.make("sandbox", {
@@ -365,7 +413,7 @@ const sandbox = Command.make("sandbox", {
  * @since 0.1.0
  * @category constructors
  */
-export const app = root.pipe(Command.withSubcommands([config, get, sandbox]))
+export const app = root.pipe(Command.withSubcommands([config, get, create, sandbox]))
 
 /**
  * Runs the command line on `args` (without the `node` and script paths) and turns any failure into a

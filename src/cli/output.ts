@@ -25,8 +25,10 @@ export type OutputFormat = "table" | "json" | "jsonl"
 export class CliIo extends Context.Service<CliIo, {
   readonly out: (text: string) => Effect.Effect<void>
   readonly err: (text: string) => Effect.Effect<void>
-  /** Whether standard output is a terminal (tables and progress), or a pipe or file (JSON lines). */
+  /** Whether standard output is a terminal (tables), or a pipe or file (JSON lines). */
   readonly isTerminal: boolean
+  /** Whether standard error is a terminal (a progress bar redrawn in place), or a pipe or file (plain lines). */
+  readonly errIsTerminal: boolean
   /** The terminal's width in columns (80 when unknown). */
   readonly columns: number
 }>()("effect-reinfer/cli/CliIo") {
@@ -39,7 +41,9 @@ export class CliIo extends Context.Service<CliIo, {
     out: (text) => Effect.sync(() => void process.stdout.write(text)),
     err: (text) => Effect.sync(() => void process.stderr.write(text)),
     isTerminal: process.stdout.isTTY === true,
-    columns: process.stdout.columns ?? 80
+    errIsTerminal: process.stderr.isTTY === true,
+    // A pseudo-terminal without a size reports 0 columns.
+    columns: process.stdout.columns || 80
   })
 }
 
