@@ -22,6 +22,7 @@ import * as Pagination from "../pagination.ts"
 import {
   CliEnvironment,
   contextsFile,
+  noSuchContext,
   readContexts,
   resolveConnection,
   writeContexts
@@ -124,7 +125,7 @@ const configUse = Command.make("use", { name: contextName }, (input) =>
     const file = yield* contextsFile
     const contexts = yield* readContexts(file)
     if (contexts.contexts[input.name] === undefined) {
-      return yield* new CliFailure({ kind: "config", message: `there is no context "${input.name}" (reinfer config ls lists them)` })
+      return yield* noSuchContext(input.name)
     }
     yield* writeContexts(file, { ...contexts, current: input.name })
     yield* Effect.flatMap(Effect.service(CliIo), (io) => io.out(`Now using ${input.name}\n`))
@@ -169,7 +170,7 @@ const configDelete = Command.make("delete", { name: contextName }, (input) =>
     const file = yield* contextsFile
     const contexts = yield* readContexts(file)
     if (contexts.contexts[input.name] === undefined) {
-      return yield* new CliFailure({ kind: "config", message: `there is no context "${input.name}"` })
+      return yield* noSuchContext(input.name)
     }
     const { [input.name]: _deleted, ...rest } = contexts.contexts
     yield* writeContexts(file, { contexts: rest, ...(contexts.current === input.name ? {} : { current: contexts.current }) })
@@ -184,7 +185,9 @@ const configGetToken = Command.make("get-token", {
     const name = Option.getOrUndefined(input.name) ?? contexts.current
     const stored = name === undefined ? undefined : contexts.contexts[name]
     if (stored === undefined) {
-      return yield* new CliFailure({ kind: "config", message: name === undefined ? "no current context" : `there is no context "${name}"` })
+      return yield* name === undefined
+        ? new CliFailure({ kind: "config", message: "no current context (reinfer config use <name> sets one)" })
+        : noSuchContext(name)
     }
     // The one command that prints a token, because that is what it was asked for.
     yield* Effect.flatMap(Effect.service(CliIo), (io) => io.out(`${stored.token}\n`))
@@ -198,15 +201,17 @@ const config = Command.make("config").pipe(
 // ---------------------------------------------------------------------------------------------------------
 // reinfer get …
 
-// `project/name`, as the official client writes full names.
+// `project/name` (or `project/dataset/name`), as the official client writes full names; undefined when not one.
+const splitFullName = (text: string, parts: number): ReadonlyArray<string> | undefined => {
+  const pieces = text.split("/")
+  return pieces.length === parts && pieces.every((piece) => piece !== "") ? pieces : undefined
+}
+
 const fullName = (what: string, parts: number) =>
   Argument.String(what).pipe(
     Argument.withDescription(parts === 2 ? `The ${what} as project/name` : `The ${what} as project/dataset/name`),
     Argument.filterMap(
-      (text): Option.Option<ReadonlyArray<string>> => {
-        const pieces = text.split("/")
-        return pieces.length === parts && pieces.every((piece) => piece !== "") ? Option.some(pieces) : Option.none()
-      },
+      (text) => Option.fromNullishOr(splitFullName(text, parts)),
       (text) => `expected ${parts === 2 ? "project/name" : "project/dataset/name"}, got "${text}"`
     )
   )
@@ -354,8 +359,8 @@ const createComments = Command.make("comments", {
 }, (input) =>
   withClient((client, format) =>
     Effect.gen(function*() {
-      const [project, source] = input.source.split("/")
-      if (project === undefined || source === undefined || project === "" || source === "" || input.source.split("/").length !== 2) {
+      const [project, source] = splitFullName(input.source, 2) ?? []
+      if (project === undefined || source === undefined) {
         return yield* new CliFailure({ kind: "usage", message: `--source must be project/name, got "${input.source}"` })
       }
       const io = yield* CliIo

@@ -183,7 +183,7 @@ export const resolveConnection = (sources: ConnectionSources): Effect.Effect<Con
   Effect.gen(function*() {
     const named = sources.contextFlag
     if (named !== undefined && sources.contexts.contexts[named] === undefined) {
-      return yield* configFailure(`there is no context "${named}" (reinfer config ls lists them)`)
+      return yield* noSuchContext(named)
     }
     const chosen = named === undefined ? undefined : sources.contexts.contexts[named]
     const currentName = sources.contexts.current
@@ -211,3 +211,12 @@ export const resolveConnection = (sources: ConnectionSources): Effect.Effect<Con
   })
 
 const configFailure = (message: string) => new CliFailure({ kind: "config", message })
+
+/**
+ * The failure for a context name the file does not hold.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const noSuchContext = (name: string): CliFailure =>
+  configFailure(`there is no context "${name}" (reinfer config ls lists them)`)

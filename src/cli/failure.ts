@@ -17,7 +17,7 @@
  */
 import * as Data from "effect/Data"
 import * as Runtime from "effect/Runtime"
-import { isReinferError, type ReinferConfigError, type ReinferError } from "../errors.ts"
+import { isReinferError, ReinferConfigError, type ReinferError } from "../errors.ts"
 import { redactText } from "../internal/redact.ts"
 
 /**
@@ -69,15 +69,12 @@ export class CliFailure extends Data.TaggedError("CliFailure")<{
  */
 export const toCliFailure = (error: unknown, secrets: ReadonlyArray<string> = []): CliFailure => {
   if (error instanceof CliFailure) return error
-  if (isReinferError(error) || isConfigError(error)) {
+  if (isReinferError(error) || error instanceof ReinferConfigError) {
     return new CliFailure({ kind: kindOf(error), message: withServerTiming(error) })
   }
   const text = error instanceof Error ? error.message : String(error)
   return new CliFailure({ kind: "unexpected", message: redactText(text, secrets) })
 }
-
-const isConfigError = (error: unknown): error is ReinferConfigError =>
-  typeof error === "object" && error !== null && (error as { _tag?: unknown })._tag === "ReinferConfigError"
 
 const kindOf = (error: ReinferError | ReinferConfigError): FailureKind => {
   switch (error._tag) {
