@@ -2,7 +2,7 @@
  * Uploads any number of comments (or raw emails) in batches, isolating the ones the server rejects.
  *
  * `syncComments` and `syncRawEmails` are upserts keyed by comment id, so sending a batch again is harmless
- * (catalogue §4.1). `syncCommentsBulk` reads its input lazily (an `Iterable`, an `AsyncIterable` or a `Stream`),
+ * (catalogue §4.1); so is `addEmails`, which adds raw emails to a bucket by email id. `syncCommentsBulk` reads its input lazily (an `Iterable`, an `AsyncIterable` or a `Stream`),
  * validates each comment against the request schema (an invalid one is reported without a request), groups the
  * rest into batches of 128 and sends a few batches at a time. When the server rejects a batch with a 4xx that is
  * about its content, the batch is split in two and each half is sent again, until the rejected comments are
@@ -40,6 +40,14 @@ export type NewComment = OperationTypes["syncComments"]["input"]["body"]["commen
  * @category models
  */
 export type RawEmailDocument = OperationTypes["syncRawEmails"]["input"]["body"]["documents"][number]
+
+/**
+ * A raw email to add to a bucket, as `addEmails` takes it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type NewEmail = OperationTypes["addEmails"]["input"]["body"]["emails"][number]
 
 /**
  * Where the items to upload come from. An `Iterable` (an array, a generator) or `AsyncIterable` is read lazily;
@@ -81,6 +89,15 @@ export const MAX_COMMENTS_PER_REQUEST: number = limitOf(
  * @category configuration
  */
 export const MAX_DOCUMENTS_PER_REQUEST = 4096
+
+/**
+ * The limit on emails per `addEmails` request. Neither the spec nor the catalogue gives one; this is the same
+ * bound as for raw-email documents, so that a batch of raw emails is never larger than the API takes elsewhere.
+ *
+ * @since 0.1.0
+ * @category configuration
+ */
+export const MAX_EMAILS_PER_REQUEST = MAX_DOCUMENTS_PER_REQUEST
 
 /**
  * Batches in flight at once when `concurrency` is not given: 4 keeps a large upload moving while one batch is being
@@ -153,7 +170,7 @@ export interface BulkSyncProgress {
 }
 
 /**
- * Options shared by `syncCommentsBulk` and `syncRawEmailsBulk`.
+ * Options shared by `syncCommentsBulk`, `syncRawEmailsBulk` and (without `source`) `addEmailsBulk`.
  *
  * @since 0.1.0
  * @category models
@@ -220,6 +237,18 @@ export interface SyncRawEmailsBulkOptions<E, R> extends BulkSyncOptions {
 }
 
 /**
+ * Options of `addEmailsBulk`: those of a bulk sync, with a bucket in place of the source.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AddEmailsBulkOptions<E, R> extends Omit<BulkSyncOptions, "source"> {
+  /** The bucket's name. */
+  readonly bucket: string
+  readonly emails: BulkInput<NewEmail, E, R>
+}
+
+/**
  * A bulk sync as a stream of events: a `Progress` after every batch, then one `Done` with the result.
  *
  * @since 0.1.0
@@ -264,10 +293,12 @@ export const syncCommentsBulk = <E = never, R = never>(
   Effect.flatMap(ReinferClient, (client) =>
     run(client, {
       operationId: "syncComments",
+      location: { project: options.project, source: options.source },
       itemsField: "comments",
       maximum: MAX_COMMENTS_PER_REQUEST,
       idOf: (comment) => comment.id,
-      bodyOf: (comments) => ({ comments })
+      bodyOf: (comments) => ({ comments }),
+      countsOf: syncCounts
     }, options, options.comments))
 
 /**
@@ -300,6 +331,7 @@ export const syncRawEmailsBulk = <E = never, R = never>(
   Effect.flatMap(ReinferClient, (client) =>
     run(client, {
       operationId: "syncRawEmails",
+      location: { project: options.project, source: options.source },
       itemsField: "documents",
       maximum: MAX_DOCUMENTS_PER_REQUEST,
       idOf: (document) => document.comment_id,
@@ -310,8 +342,48 @@ export const syncRawEmailsBulk = <E = never, R = never>(
         ...(options.overrideUserProperties === undefined
           ? {}
           : { override_user_properties: options.overrideUserProperties })
-      })
+      }),
+      countsOf: syncCounts
     }, options, options.documents))
+
+/**
+ * Adds any number of raw emails to a bucket through `addEmails`, with the same validation, batching, bisection,
+ * progress and checkpoint hook as `syncCommentsBulk`. The API's answer does not say which emails the bucket
+ * already had, so every email it accepted is counted in `new` (`updated` and `unchanged` stay 0).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { BulkSync } from "effect-reinfer"
+ *
+ * const upload = BulkSync.addEmailsBulk({
+ *   project: "acme",
+ *   bucket: "inbox",
+ *   emails: [{
+ *     id: "e1",
+ *     mailbox: "support@acme.example",
+ *     timestamp: "2024-05-01T09:00:00Z",
+ *     mime_content: "Subject: Hello\r\n\r\nHello"
+ *   }]
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const addEmailsBulk = <E = never, R = never>(
+  options: AddEmailsBulkOptions<E, R>
+): Effect.Effect<BulkSyncResult, E | ReinferCallError, R | ReinferClient> =>
+  Effect.flatMap(ReinferClient, (client) =>
+    run(client, {
+      operationId: "addEmails",
+      location: { project: options.project, bucket: options.bucket },
+      itemsField: "emails",
+      maximum: MAX_EMAILS_PER_REQUEST,
+      idOf: (email) => email.id,
+      bodyOf: (emails) => ({ emails }),
+      countsOf: (_, sent) => ({ new: sent, updated: 0, unchanged: 0 })
+    }, options, options.emails))
 
 /**
  * `syncCommentsBulk` as a stream of events, for a progress display that pulls: a `Progress` event after every
@@ -366,14 +438,30 @@ export const syncRawEmailsBulkStream = <E = never, R = never>(
 
 // ---------------------------------------------------------------------------------------------------------
 
-/** How one sync operation is driven: which operation, where its items go in the body, and each item's id. */
+/**
+ * How one bulk operation is driven: which operation on which resource, where its items go in the body, each
+ * item's id, and what the answer says of the items it took.
+ */
 interface BulkOperation<A> {
-  readonly operationId: "syncComments" | "syncRawEmails"
+  readonly operationId: "syncComments" | "syncRawEmails" | "addEmails"
+  readonly location: Readonly<Record<string, string>>
   readonly itemsField: string
   readonly maximum: number
   readonly idOf: (item: A) => string | undefined
   readonly bodyOf: (items: ReadonlyArray<A>) => Record<string, unknown>
+  readonly countsOf: (data: unknown, sent: number) => Counts
 }
+
+interface Counts {
+  readonly new: number
+  readonly updated: number
+  readonly unchanged: number
+}
+
+const syncCounts = (data: unknown): Counts => data as Counts
+
+/** What every bulk operation is told besides its resource. */
+type RunOptions = Omit<BulkSyncOptions, "project" | "source">
 
 interface Indexed<A> {
   readonly item: A
@@ -386,7 +474,7 @@ const NOT_ABOUT_CONTENT = new Set([401, 403, 404, 408, 429])
 const run = <A, E, R>(
   client: ReinferClientShape,
   bulk: BulkOperation<A>,
-  options: BulkSyncOptions,
+  options: RunOptions,
   input: BulkInput<A, E, R>
 ): Effect.Effect<BulkSyncResult, E | ReinferCallError, R> =>
   Effect.gen(function*() {
@@ -430,7 +518,7 @@ interface Tally {
 
 type RequestErrorOf = (field: string, issue: string, cause?: unknown) => ReinferRequestError
 
-const checkOptions = <A>(bulk: BulkOperation<A>, options: BulkSyncOptions, requestError: RequestErrorOf) => {
+const checkOptions = <A>(bulk: BulkOperation<A>, options: RunOptions, requestError: RequestErrorOf) => {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > bulk.maximum) {
@@ -443,7 +531,7 @@ const checkOptions = <A>(bulk: BulkOperation<A>, options: BulkSyncOptions, reque
 }
 
 // Suspended, so the snapshot is taken when the report runs, not when the pipeline is built.
-const reporter = (options: BulkSyncOptions, tally: Tally, total: number | undefined) => (done: boolean) =>
+const reporter = (options: RunOptions, tally: Tally, total: number | undefined) => (done: boolean) =>
   Effect.suspend((): Effect.Effect<void> => {
     if (options.onProgress === undefined) return Effect.void
     const reported = options.onProgress({
@@ -464,7 +552,7 @@ const reporter = (options: BulkSyncOptions, tally: Tally, total: number | undefi
 const admission = <A>(
   operation: OperationDefinition,
   bulk: BulkOperation<A>,
-  options: BulkSyncOptions,
+  options: RunOptions,
   tally: Tally,
   requestError: RequestErrorOf
 ) => {
@@ -499,15 +587,14 @@ const admission = <A>(
 }
 
 // Sends a batch; a rejection about its content splits it in two until each rejected item is alone.
-const syncing = <A>(client: ReinferClientShape, bulk: BulkOperation<A>, options: BulkSyncOptions, tally: Tally) => {
+const syncing = <A>(client: ReinferClientShape, bulk: BulkOperation<A>, options: RunOptions, tally: Tally) => {
   // Every item was checked and encoded as it was admitted; the batch body is sent as it is.
   const send = (part: ReadonlyArray<Indexed<A>>) =>
     executeWithCheckedBody(
       client,
       bulk.operationId,
       {
-        project: options.project,
-        source: options.source,
+        ...bulk.location,
         ...(options.noCharge === undefined ? {} : { no_charge: options.noCharge }),
         body: bulk.bodyOf(part.map(({ item }) => item))
       } as never,
@@ -517,7 +604,7 @@ const syncing = <A>(client: ReinferClientShape, bulk: BulkOperation<A>, options:
     send(part).pipe(
       Effect.matchEffect({
         onSuccess: (response) => {
-          const data = response.data as { readonly new: number; readonly updated: number; readonly unchanged: number }
+          const data = bulk.countsOf(response.data, part.length)
           tally.requests += response.attempts
           tally.new += data.new
           tally.updated += data.updated

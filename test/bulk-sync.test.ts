@@ -2,6 +2,8 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Stream } from "effect"
 import { ReinferClient } from "../src/client.ts"
 import * as BulkSync from "../src/bulk-sync.ts"
+import * as Sandbox from "../src/sandbox/index.ts"
+import * as TestClient from "./support/client.ts"
 import * as ScriptedPlatform from "./support/scripted-platform.ts"
 
 const withServer = <A, E>(
@@ -51,6 +53,33 @@ describe("BulkSync", () => {
         assert.isAtMost(result.requests, bound)
       })
     ))
+
+  it.effect("addEmailsBulk adds raw emails to a bucket in batches; an invalid one is named and not sent", () =>
+    Effect.flatMap(Sandbox.make({ projects: ["acme"] }), (sandbox) =>
+      Effect.gen(function*() {
+        const client = yield* ReinferClient
+        yield* client.createBucket({ project: "acme", bucket: "inbox", body: { bucket: { bucket_type: "emails" } } })
+        const emails = Array.from({ length: 300 }, (_, i) => ({
+          id: `e${i}`,
+          mailbox: "support@acme.example",
+          timestamp: i === 42 ? "not a time" : "2024-05-01T09:00:00Z",
+          mime_content: `Subject: Ticket ${i}\r\n\r\nHello`
+        }))
+        const confirmed: Array<number> = []
+        const result = yield* BulkSync.addEmailsBulk({
+          project: "acme",
+          bucket: "inbox",
+          emails,
+          batchSize: 100,
+          onConfirmed: (indexes) => void confirmed.push(...indexes)
+        })
+        assert.deepStrictEqual([result.new, result.updated, result.unchanged, result.requests], [299, 0, 0, 3])
+        assert.deepStrictEqual(result.failed.map((failure) => [failure.index, failure.id]), [[42, "e42"]])
+        assert.include(result.failed[0]!.error.message, "emails[42].timestamp")
+        assert.deepStrictEqual(confirmed.sort((a, b) => a - b), Array.from({ length: 300 }, (_, i) => i).filter((i) => i !== 42))
+        const { statistics } = yield* client.getBucketStatistics({ project: "acme", bucket: "inbox" })
+        assert.deepStrictEqual(statistics.count, { kind: "exact", value: 299 })
+      }).pipe(Effect.provide(TestClient.overSandbox(sandbox)))))
 
   it.effect("syncing the same comments again counts them as unchanged, a changed one as updated", () =>
     withServer((server) =>
