@@ -5,7 +5,7 @@
  * commands is tested in process, in cli.test.ts.)
  */
 import { type ChildProcess, spawn } from "node:child_process"
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -39,6 +39,9 @@ const finished = (child: ChildProcess): Promise<Finished> =>
     child.once("error", reject)
     child.once("close", (code) => resolve({ code, out, err }))
   })
+
+// One progress frame: the bar, the share, the count, the rate, failures if any, the time left until the end.
+const FRAME = /^\[[█░]{24}\] \d+% [\d,]+\/[\d,]+ comments · [\d,]+\/s( · [\d,]+ failed)?( · (\d+h )?(\d+m )?\d+[smh] left)?$/
 
 const reinfer = (args: ReadonlyArray<string>, env?: Record<string, string>) => finished(start(args, env))
 
@@ -88,6 +91,13 @@ describe("reinfer, as a process", () => {
       const redraws = onTerminal.out.split("\r\x1b[2K").length - 1
       assert.isAbove(redraws, 5, onTerminal.out.slice(0, 500))
       assert.match(onTerminal.out, /\r\x1b\[2K\[█{24}\] 100% 5,000\/5,000 comments/)
+      // The README shows a frame captured from such a run: it has the shape of every frame drawn here.
+      const frames = onTerminal.out.split("\r\x1b[2K").slice(1).map((frame) => frame.split(/\r?\n/)[0]!)
+      for (const frame of frames) assert.match(frame, FRAME, JSON.stringify(frame))
+      const readme = readFileSync(join(root, "README.md"), "utf8")
+      const shown = /frame was captured from a real[\s\S]*?```text\n(.*)\n```/.exec(readme)
+      assert.isNotNull(shown, "README shows a captured frame")
+      assert.match(shown![1]!, FRAME)
       // On a terminal the final count is a table.
       assert.match(onTerminal.out, /NEW\s+UPDATED\s+UNCHANGED\s+FAILED/, JSON.stringify(onTerminal.out.slice(-400)))
     } finally {

@@ -4,107 +4,24 @@
  * one line with an exit code per kind, the token never printed, and, as real processes, `--help` for every command,
  * `--version`, and `reinfer sandbox` driven by another `reinfer`.
  */
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { NodeServices } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit, Fiber, Layer, Redacted, Runtime } from "effect"
-import { CliOutput } from "effect/cli"
+import { Effect, Exit, Fiber, Layer, Redacted } from "effect"
 import { HttpClient } from "effect/http"
-import { afterAll } from "vitest"
 import { ReinferClient } from "../src/client.ts"
-import * as BulkSync from "../src/bulk-sync.ts"
-import { app, run } from "../src/cli/app.ts"
-import { CliEnvironment, resolveConnection } from "../src/cli/contexts.ts"
+import { app } from "../src/cli/app.ts"
+import { resolveConnection } from "../src/cli/contexts.ts"
 import { EXIT_CODES } from "../src/cli/failure.ts"
-import { CliIo, renderTable } from "../src/cli/output.ts"
+import { renderTable } from "../src/cli/output.ts"
 import { describe as describeProgress } from "../src/cli/progress.ts"
 import { checkpointOf } from "../src/cli/upload.ts"
 import * as Sandbox from "../src/sandbox/index.ts"
+import { cli, connect, ENDPOINT, jsonLines, makeScratch, seeded } from "./support/cli.ts"
 import * as TestClient from "./support/client.ts"
 import { driveFiber, nextTurn } from "./support/test-clock.ts"
 
-const scratch = mkdtempSync(join(tmpdir(), "effect-reinfer-cli-"))
-afterAll(() => rmSync(scratch, { recursive: true, force: true }))
-let homes = 0
-const freshHome = () => join(scratch, `home-${++homes}`)
-
-interface Outcome {
-  readonly code: number
-  readonly out: string
-  readonly err: string
-}
-
-/** Runs the command line in process over the sandbox (or `transport`), with its own configuration directory. */
-const cli = (
-  sandbox: Sandbox.Sandbox,
-  home: string,
-  args: ReadonlyArray<string>,
-  variables: Record<string, string> = {},
-  transport: Layer.Layer<HttpClient.HttpClient> = Sandbox.layerFrom(sandbox)
-) =>
-  Effect.gen(function*() {
-    let out = ""
-    let err = ""
-    const io = Layer.succeed(CliIo)({
-      out: (text) => Effect.sync(() => void (out += text)),
-      err: (text) => Effect.sync(() => void (err += text)),
-      isTerminal: false,
-      errIsTerminal: false,
-      columns: 100
-    })
-    const environment = Layer.succeed(CliEnvironment)({
-      variables: { XDG_CONFIG_HOME: join(home, "config"), ...variables },
-      platform: process.platform,
-      home
-    })
-    // What effect/cli itself prints (help, version, parse errors) goes to the same capture, formatted as it
-    // would be on a terminal.
-    const formatter = CliOutput.defaultFormatter({ colors: false })
-    const presenter = CliOutput.layerPresenter({
-      present: (event) =>
-        Effect.sync(() => {
-          if (event._tag === "Version") out += `${event.name} v${event.version}\n`
-          else if (event._tag === "Help") out += formatter.formatHelpDoc(event.helpDoc)
-          else err += event.errors.map((error) => formatter.formatCliError(error)).join("\n")
-        })
-    })
-    const exit = yield* Effect.exit(
-      run(args, "0.1.0").pipe(
-        Effect.provide(Layer.mergeAll(NodeServices.layer, transport, io, environment, presenter))
-      )
-    )
-    const code = Exit.isSuccess(exit) ? 0 : Runtime.getErrorExitCode(Exit.isFailure(exit) ? failureOf(exit) : undefined)
-    return { code, out, err } satisfies Outcome
-  })
-
-const failureOf = (exit: Exit.Exit<unknown, unknown>): unknown =>
-  Exit.isFailure(exit) ? exit.cause.reasons.find((reason) => reason._tag === "Fail")?.error : undefined
-
-const seeded = Effect.gen(function*() {
-  const sandbox = yield* Sandbox.make({ projects: ["acme"] })
-  yield* Effect.gen(function*() {
-    const client = yield* ReinferClient
-    yield* client.createSource({ project: "acme", source: "emails", body: { source: { title: "Support e-mails" } } })
-    const { source } = yield* client.getSource({ project: "acme", source: "emails" })
-    yield* client.createDataset({ project: "acme", dataset: "support", body: { dataset: { source_ids: [source.id] } } })
-    yield* client.createStream({ project: "acme", dataset: "support", body: { stream: { name: "urgent" } } })
-    yield* BulkSync.syncCommentsBulk({
-      project: "acme",
-      source: "emails",
-      comments: Array.from({ length: 30 }, (_, i) => ({
-        id: `c${String(i).padStart(3, "0")}`,
-        timestamp: new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString(),
-        messages: [{ body: { text: `Message ${i}` } }]
-      }))
-    })
-  }).pipe(Effect.provide(TestClient.overSandbox(sandbox)))
-  return sandbox
-})
-
-const ENDPOINT = Sandbox.IN_PROCESS_URL
-const jsonLines = (text: string) => text.split("\n").filter((line) => line !== "").map((line) => JSON.parse(line))
+const { freshHome, scratch } = makeScratch()
 
 describe("reinfer config", () => {
   it.effect("adds, lists, switches and deletes contexts in a file only its owner can read; ls never shows tokens", () =>
@@ -339,7 +256,6 @@ describe("reinfer create comments", () => {
       )
     return sandbox
   })
-  const connect = (sandbox: Sandbox.Sandbox) => ["--endpoint", ENDPOINT, "--token", sandbox.token]
 
   it.effect("uploads 20,000 comments with 3 bad ones: those 3, and only they, are in the failed-out file", () =>
     Effect.gen(function*() {
@@ -383,7 +299,7 @@ describe("reinfer create comments", () => {
         }))
       const home = freshHome()
       const args = [...connect(sandbox), "create", "comments", "--source", "acme/emails", "--file", file, "--no-progress"]
-      const killed = yield* Effect.forkChild(cli(sandbox, home, args, {}, recording(40)))
+      const killed = yield* Effect.forkChild(cli(sandbox, home, args, { transport: recording(40) }))
       // Until all four requests in flight hang and the 39 before them were answered and checkpointed.
       while (syncs < 43) yield* nextTurn
       for (let turn = 0; turn < 100; turn++) yield* nextTurn
@@ -395,7 +311,7 @@ describe("reinfer create comments", () => {
 
       sent.length = 0
       syncs = 0
-      const resumed = yield* cli(sandbox, home, [...args, "--resume"], {}, recording(undefined))
+      const resumed = yield* cli(sandbox, home, [...args, "--resume"], { transport: recording(undefined) })
       assert.strictEqual(resumed.code, EXIT_CODES.api, resumed.err)
       const summary = JSON.parse(resumed.out.trim())
       assert.strictEqual(summary.skipped, confirmedLines.size)

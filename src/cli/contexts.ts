@@ -25,6 +25,8 @@ import { CliFailure } from "./failure.ts"
 export interface StoredContext {
   readonly endpoint: string
   readonly token: string
+  /** An HTTP proxy every request goes through (`http://proxy.corp:3128`, credentials allowed). */
+  readonly proxy?: string | undefined
 }
 
 /**
@@ -42,7 +44,7 @@ const ContextsFileSchema = Schema.Struct({
   current: Schema.optionalKey(Schema.String),
   contexts: Schema.Record(
     Schema.String,
-    Schema.Struct({ endpoint: Schema.String, token: Schema.String })
+    Schema.Struct({ endpoint: Schema.String, token: Schema.String, proxy: Schema.optionalKey(Schema.String) })
   )
 })
 
@@ -168,12 +170,14 @@ export interface Connection {
   readonly token: Redacted.Redacted<string>
   /** The context the connection came from, if any. */
   readonly context: string | undefined
+  /** The proxy of that context, if it has one (a secret: it may hold credentials). */
+  readonly proxy: Redacted.Redacted<string> | undefined
 }
 
 /**
  * Settles the connection. Each of endpoint and token is taken from the first of: its flag (`--endpoint`,
  * `--token`), the context named by `--context`, its environment variable (`REINFER_ENDPOINT`, `REINFER_TOKEN`),
- * the current context (`reinfer config use`). Naming a context that does not exist, or ending without an endpoint
+ * the current context (`reinfer config use`). The proxy is the one of the context the endpoint came from. Naming a context that does not exist, or ending without an endpoint
  * or a token, is a `CliFailure` that says how to give one.
  *
  * @since 0.1.0
@@ -207,7 +211,8 @@ export const resolveConnection = (sources: ConnectionSources): Effect.Effect<Con
     const context = named ?? (sources.endpointFlag === undefined && fromEnvironment("REINFER_ENDPOINT") === undefined
       ? currentName
       : undefined)
-    return { endpoint, token, context }
+    const proxy = context === undefined ? undefined : sources.contexts.contexts[context]?.proxy
+    return { endpoint, token, context, proxy: proxy === undefined ? undefined : Redacted.make(proxy) }
   })
 
 const configFailure = (message: string) => new CliFailure({ kind: "config", message })
@@ -220,3 +225,18 @@ const configFailure = (message: string) => new CliFailure({ kind: "config", mess
  */
 export const noSuchContext = (name: string): CliFailure =>
   configFailure(`there is no context "${name}" (reinfer config ls lists them)`)
+
+/**
+ * A proxy URL fit to print: its origin, without the user name and password it may carry.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const describeProxy = (proxy: string): string => {
+  try {
+    const url = new URL(proxy)
+    return `${url.protocol}//${url.host}`
+  } catch {
+    return "(not a URL)"
+  }
+}

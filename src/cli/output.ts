@@ -7,6 +7,7 @@
  */
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
 
 /**
  * An output format.
@@ -144,3 +145,27 @@ const fit = (text: string, width: number): string => {
   if (characters.length <= width) return text + " ".repeat(width - characters.length)
   return `${characters.slice(0, width - 1).join("")}…`
 }
+
+/**
+ * Prints a stream of records as they arrive, never holding them all: JSON lines, or with `json` one array written
+ * element by element. A table would have to see every row first to align its columns, so it prints JSON lines too.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const printRecordStream = <A, E, R>(
+  records: Stream.Stream<A, E, R>,
+  format: OutputFormat | undefined
+): Effect.Effect<void, E, R | CliIo> =>
+  Effect.flatMap(Effect.service(CliIo), (io) => {
+    if (format !== "json") return Stream.runForEach(records, (record) => io.out(`${JSON.stringify(record)}\n`))
+    let first = true
+    return io.out("[").pipe(
+      Effect.andThen(Stream.runForEach(records, (record) => {
+        const text = `${first ? "\n" : ",\n"}${JSON.stringify(record)}`
+        first = false
+        return io.out(text)
+      })),
+      Effect.andThen(Effect.suspend(() => io.out(first ? "]\n" : "\n]\n")))
+    )
+  })

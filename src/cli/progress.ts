@@ -33,14 +33,16 @@ const LINE_EVERY_MILLIS = 5_000
 const BAR_WIDTH = 24
 
 /**
- * A display for `mode`; `alreadyDone` is what a resumed upload skipped (counted in the bar, not in the rate).
+ * A display for `mode`; `alreadyDone` is what a resumed upload skipped (counted in the bar, not in the rate), `noun`
+ * what it counts.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const makeProgress = (
   mode: ProgressMode,
-  alreadyDone: number
+  alreadyDone: number,
+  noun = "comments"
 ): Effect.Effect<ProgressDisplay, never, CliIo> =>
   Effect.gen(function*() {
     const io = yield* CliIo
@@ -51,7 +53,7 @@ export const makeProgress = (
       update: (progress) =>
         Effect.gen(function*() {
           const now = yield* Clock.currentTimeMillis
-          const text = describe(progress, alreadyDone, now - started)
+          const text = describe(progress, alreadyDone, now - started, noun)
           if (mode === "bar") {
             // Back to the start of the line and clear it: the bar is redrawn in place.
             yield* io.err(`\r\x1b[2K${text}${progress.done ? "\n" : ""}`)
@@ -72,7 +74,12 @@ const count = (value: number) => value.toLocaleString("en-US")
  * @since 0.1.0
  * @category constructors
  */
-export const describe = (progress: BulkSyncProgress, alreadyDone: number, elapsedMillis: number): string => {
+export const describe = (
+  progress: BulkSyncProgress,
+  alreadyDone: number,
+  elapsedMillis: number,
+  noun = "comments"
+): string => {
   const done = alreadyDone + progress.synced + progress.failed
   const total = progress.total === undefined ? undefined : alreadyDone + progress.total
   const rate = elapsedMillis > 0 ? (progress.synced + progress.failed) / (elapsedMillis / 1000) : 0
@@ -80,9 +87,9 @@ export const describe = (progress: BulkSyncProgress, alreadyDone: number, elapse
   if (total !== undefined && total > 0) {
     const share = Math.min(1, done / total)
     const filled = Math.round(share * BAR_WIDTH)
-    parts.push(`[${"█".repeat(filled)}${"░".repeat(BAR_WIDTH - filled)}] ${Math.floor(share * 100)}% ${count(done)}/${count(total)} comments`)
+    parts.push(`[${"█".repeat(filled)}${"░".repeat(BAR_WIDTH - filled)}] ${Math.floor(share * 100)}% ${count(done)}/${count(total)} ${noun}`)
   } else {
-    parts.push(`${count(done)} comments`)
+    parts.push(`${count(done)} ${noun}`)
   }
   parts.push(`${count(Math.round(rate))}/s`)
   if (progress.failed > 0) parts.push(`${count(progress.failed)} failed`)

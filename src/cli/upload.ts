@@ -1,13 +1,14 @@
 /**
- * `reinfer create comments`: uploads comments from a file (JSON lines or CSV, or `-` for standard input) through
- * `BulkSync`, with a progress display, a final count, the failed comments written to a file, and a checkpoint
- * beside the input so that `--resume` skips what an earlier run already had confirmed.
+ * `reinfer create comments` and `reinfer create emails`: uploads comments to a source, or raw emails to a bucket,
+ * from a file (JSON lines or CSV, or `-` for standard input) through `BulkSync`, with a progress display, a final
+ * count, the failed items written to a file, and a checkpoint beside the input so that `--resume` skips what an
+ * earlier run already had confirmed.
  *
- * The checkpoint (`<file>.reinfer-checkpoint.json`) records the source, the input's size and modification time,
+ * The checkpoint (`<file>.reinfer-checkpoint.json`) records the target, the input's size and modification time,
  * and the lines the API confirmed, as ranges; it is rewritten (through a temporary file) each time a batch is
- * confirmed, so a crash at 60 % resumes at 60 %. Comments in flight at the crash were not confirmed and are sent
- * again (a sync is an upsert: sending one twice does not duplicate it). The checkpoint is removed once every
- * comment was confirmed.
+ * confirmed, so a crash at 60 % resumes at 60 %. Items in flight at the crash were not confirmed and are sent
+ * again (both uploads are upserts by id: sending one twice does not duplicate it). The checkpoint is removed once
+ * every item was confirmed.
  *
  * @since 0.1.0
  */
@@ -19,19 +20,28 @@ import * as BulkSync from "../bulk-sync.ts"
 import type { ReinferClient } from "../client.ts"
 import type { ReinferCallError } from "../errors.ts"
 import { CliFailure, toCliFailure } from "./failure.ts"
-import { type CliIo, type OutputFormat, printRecords } from "./output.ts"
+import { CliIo, type OutputFormat, printRecords } from "./output.ts"
 import { makeProgress, type ProgressMode } from "./progress.ts"
 import { countRecords, type InputFormat, readRecords } from "./records.ts"
 
 /**
- * What `create comments` was asked to do.
+ * Where an upload goes: comments into a source, or raw emails into a bucket.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type UploadTarget =
+  | { readonly _tag: "Comments"; readonly project: string; readonly source: string }
+  | { readonly _tag: "Emails"; readonly project: string; readonly bucket: string }
+
+/**
+ * What `create comments` or `create emails` was asked to do.
  *
  * @since 0.1.0
  * @category models
  */
 export interface UploadOptions {
-  readonly project: string
-  readonly source: string
+  readonly target: UploadTarget
   readonly file: string
   readonly format: InputFormat
   readonly batchSize: number | undefined
@@ -43,7 +53,7 @@ export interface UploadOptions {
 }
 
 const CheckpointSchema = Schema.Struct({
-  source: Schema.String,
+  target: Schema.String,
   size: Schema.Number,
   modified: Schema.Number,
   confirmed: Schema.Array(Schema.Tuple([Schema.Number, Schema.Number]))
@@ -60,18 +70,23 @@ const decodeCheckpoint = Schema.decodeUnknownResult(Schema.fromJsonString(Checkp
 export const checkpointOf = (file: string): string => `${file}.reinfer-checkpoint.json`
 
 /**
- * Runs the upload. Fails with a `CliFailure` of kind `api` when some comments failed (they are in `--failed-out`),
+ * Runs the upload. Fails with a `CliFailure` of kind `api` when some items failed (they are in `--failed-out`),
  * or with the error that stopped it.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const uploadComments = (
+export const upload = (
   options: UploadOptions
 ): Effect.Effect<void, CliFailure, CliIo | FileSystem.FileSystem | ReinferClient> =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
-    const sourceName = `${options.project}/${options.source}`
+    const io = yield* CliIo
+    const { target } = options
+    const targetName = target._tag === "Comments"
+      ? `source ${target.project}/${target.source}`
+      : `bucket ${target.project}/${target.bucket}`
+    const noun = target._tag === "Comments" ? "comment" : "email"
     const fromStdin = options.file === "-"
     if (options.resume && fromStdin) {
       return yield* new CliFailure({ kind: "usage", message: "--resume needs a file: standard input cannot be read again" })
@@ -83,7 +98,7 @@ export const uploadComments = (
       : yield* Effect.mapError(fs.stat(options.file), usageOf(`cannot read ${options.file}`))
     const checkpointFile = fromStdin ? undefined : checkpointOf(options.file)
     const fresh: Checkpoint = {
-      source: sourceName,
+      target: targetName,
       size: Number(identity?.size ?? 0),
       modified: identity?.mtime._tag === "Some" ? identity.mtime.value.getTime() : 0,
       confirmed: []
@@ -96,10 +111,10 @@ export const uploadComments = (
         return yield* new CliFailure({ kind: "usage", message: `${checkpointFile} is not a checkpoint; delete it to start over` })
       }
       const earlier = decoded.success
-      if (earlier.source !== fresh.source || earlier.size !== fresh.size || earlier.modified !== fresh.modified) {
+      if (earlier.target !== fresh.target || earlier.size !== fresh.size || earlier.modified !== fresh.modified) {
         return yield* new CliFailure({
           kind: "usage",
-          message: `${checkpointFile} was written for ${earlier.source} and another version of ${options.file}; delete it to start over`
+          message: `${checkpointFile} was written for ${earlier.target} and another version of ${options.file}; delete it to start over`
         })
       }
       checkpoint = earlier
@@ -120,12 +135,18 @@ export const uploadComments = (
     const total = options.progress === "none" || fromStdin
       ? undefined
       : (yield* Effect.promise(() => countRecords(options.file, options.format))) - alreadyDone
-    const display = yield* makeProgress(options.progress, alreadyDone)
+    const display = yield* makeProgress(options.progress, alreadyDone, `${noun}s`)
+    const whereItStopped = () => {
+      const count = `${confirmed.size.toLocaleString("en-US")} ${noun}s`
+      return checkpointFile === undefined
+        ? `${count} had been confirmed`
+        : `${count} confirmed so far are in ${checkpointFile}: --resume goes on from there`
+    }
 
     // BulkSync numbers the items it was given; these are their lines in the input.
     const lineOf: Array<number> = []
     const unreadable: Array<{ readonly line: number; readonly error: string }> = []
-    async function* comments(): AsyncGenerator<BulkSync.NewComment> {
+    async function* items(): AsyncGenerator<unknown> {
       for await (const record of readRecords(options.file, options.format)) {
         if (confirmed.has(record.line)) continue
         if (record._tag === "Unreadable") {
@@ -133,15 +154,12 @@ export const uploadComments = (
           continue
         }
         lineOf.push(record.line)
-        // Checked by BulkSync as it admits it, which names the field when it is not a comment.
-        yield record.value as BulkSync.NewComment
+        // Checked by BulkSync as it admits it, which names the field when it is not a comment or an email.
+        yield record.value
       }
     }
 
-    const result = yield* BulkSync.syncCommentsBulk({
-      project: options.project,
-      source: options.source,
-      comments: comments(),
+    const settings: Omit<BulkSync.BulkSyncOptions, "project" | "source"> = {
       ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...(total === undefined ? {} : { total }),
@@ -151,11 +169,31 @@ export const uploadComments = (
         for (const index of indexes) confirmed.add(lineOf[index]!)
         return saveCheckpoint()
       }
-    }).pipe(Effect.mapError((error: ReinferCallError) => toCliFailure(error)))
+    }
+    const result = yield* (target._tag === "Comments"
+      ? BulkSync.syncCommentsBulk({
+        ...settings,
+        project: target.project,
+        source: target.source,
+        comments: items() as AsyncIterable<BulkSync.NewComment>
+      })
+      : BulkSync.addEmailsBulk({
+        ...settings,
+        project: target.project,
+        bucket: target.bucket,
+        emails: items() as AsyncIterable<BulkSync.NewEmail>
+      })).pipe(
+        // Whatever stops an upload, say what is safe and how to go on.
+        Effect.mapError((error: ReinferCallError) => {
+          const failure = toCliFailure(error)
+          return new CliFailure({ kind: failure.kind, message: `${failure.message}; ${whereItStopped()}` })
+        }),
+        Effect.onInterrupt(() => io.err(`\nreinfer: stopped; ${whereItStopped()}\n`))
+      )
 
     const failures = [
       ...unreadable,
-      ...result.failed.map((failure) => ({ line: lineOf[failure.index]!, id: failure.id, error: failure.error.message }))
+      ...result.failed.map((failure) => ({ line: lineOf[failure.index]!, id: failure.id, error: describeFailure(failure) }))
     ].sort((left, right) => left.line - right.line)
     if (options.failedOut !== undefined) {
       const text = failures.map((failure) => `${JSON.stringify(failure)}\n`).join("")
@@ -164,52 +202,80 @@ export const uploadComments = (
     if (checkpointFile !== undefined && failures.length === 0) {
       yield* Effect.ignore(fs.remove(checkpointFile))
     }
-    yield* printRecords([{
-      new: result.new,
-      updated: result.updated,
-      unchanged: result.unchanged,
-      failed: failures.length,
-      skipped: alreadyDone
-    }], [
-      { title: "new", value: (row) => row.new },
-      { title: "updated", value: (row) => row.updated },
-      { title: "unchanged", value: (row) => row.unchanged },
-      { title: "failed", value: (row) => row.failed },
-      { title: "skipped (resumed)", value: (row) => row.skipped }
-    ], options.output)
+    // A bucket does not say which emails it already had: they are all "added".
+    const counts = target._tag === "Comments"
+      ? { new: result.new, updated: result.updated, unchanged: result.unchanged }
+      : { added: result.new }
+    const row: Record<string, number> = { ...counts, failed: failures.length, skipped: alreadyDone }
+    yield* printRecords(
+      [row],
+      Object.keys(row).map((key) => ({ title: key === "skipped" ? "skipped (resumed)" : key, value: (each) => each[key] })),
+      options.output
+    )
     if (failures.length > 0) {
       const where = options.failedOut === undefined ? "pass --failed-out <file> to keep them" : `written to ${options.failedOut}`
       const first = failures[0]!
       return yield* new CliFailure({
         kind: "api",
-        message: `${failures.length} comment${failures.length === 1 ? "" : "s"} failed (${where}); the first, line ${first.line}: ${first.error}`
+        message: `${failures.length} ${noun}${failures.length === 1 ? "" : "s"} failed (${where}); the first, line ${first.line}: ${first.error}`
       })
     }
   })
 
-// Line numbers, written out as sorted ranges (a checkpoint of a million lines confirmed in order is one range).
+// A comment refused before it was sent is named by its line, so the field is given within the item, not at the
+// position BulkSync numbered it (which a resumed run counts differently); the server's errors are given whole.
+const describeFailure = (failure: BulkSync.BulkSyncFailure): string => {
+  const { error } = failure
+  if (error._tag !== "ReinferRequestError") return error.message
+  const field = error.field.replace(/^\w+\[\d+\]\.?/, "")
+  return `${field === "" ? "" : `${field}: `}${error.issue} (nothing was sent)`
+}
+
+// Line numbers as sorted, disjoint, non-adjacent ranges, kept merged as lines are added: batches are confirmed
+// roughly in order, so a checkpoint of a million lines is a handful of ranges, and writing it costs no sort.
 class LineSet {
-  private readonly lines = new Set<number>()
+  private readonly spans: Array<[number, number]> = []
+  private count = 0
   constructor(ranges: ReadonlyArray<readonly [number, number]>) {
-    for (const [from, to] of ranges) for (let line = from; line <= to; line++) this.lines.add(line)
+    for (const [from, to] of ranges) for (let line = from; line <= to; line++) this.add(line)
   }
   get size(): number {
-    return this.lines.size
+    return this.count
   }
   has(line: number): boolean {
-    return this.lines.has(line)
+    const at = this.firstEndingAtOrAfter(line)
+    return at < this.spans.length && this.spans[at]![0] <= line
   }
   add(line: number): void {
-    this.lines.add(line)
-  }
-  ranges(): Array<[number, number]> {
-    const sorted = [...this.lines].sort((left, right) => left - right)
-    const ranges: Array<[number, number]> = []
-    for (const line of sorted) {
-      const last = ranges[ranges.length - 1]
-      if (last !== undefined && last[1] === line - 1) last[1] = line
-      else ranges.push([line, line])
+    const at = this.firstEndingAtOrAfter(line - 1)
+    const next = this.spans[at]
+    if (next !== undefined && next[0] <= line && line <= next[1]) return
+    this.count += 1
+    if (next !== undefined && next[1] === line - 1) {
+      next[1] = line
+      const after = this.spans[at + 1]
+      if (after !== undefined && after[0] === line + 1) {
+        next[1] = after[1]
+        this.spans.splice(at + 1, 1)
+      }
+    } else if (next !== undefined && next[0] === line + 1) {
+      next[0] = line
+    } else {
+      this.spans.splice(at, 0, [line, line])
     }
-    return ranges
+  }
+  ranges(): ReadonlyArray<readonly [number, number]> {
+    return this.spans
+  }
+  // Binary search: the index of the first range whose end is at or after `line`.
+  private firstEndingAtOrAfter(line: number): number {
+    let low = 0
+    let high = this.spans.length
+    while (low < high) {
+      const middle = (low + high) >>> 1
+      if (this.spans[middle]![1] < line) low = middle + 1
+      else high = middle
+    }
+    return low
   }
 }
