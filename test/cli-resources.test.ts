@@ -222,7 +222,7 @@ describe("reinfer --verbose", () => {
     Effect.gen(function*() {
       const sandbox = yield* seeded
       sandbox.faults.set({ serverError: { status: 503, times: 1 } })
-      const fiber = yield* Effect.forkChild(cli(sandbox, freshHome(), [...connect(sandbox), "-v", "get", "projects"]))
+      const fiber = yield* Effect.forkChild(cli(sandbox, freshHome(), [...connect(sandbox), "--verbose", "get", "projects"]))
       const exit = yield* driveFiber(fiber, "1 second")
       sandbox.faults.set({})
       const outcome = Exit.isSuccess(exit) ? exit.value : assert.fail(String(exit))

@@ -213,7 +213,7 @@ describe("reinfer --help", () => {
     ...node.subcommands.flatMap((group) => group.commands.flatMap((command) => paths(command, [...path, command.name])))
   ]
 
-  it.effect("describes every command, with its usage", () =>
+  it.effect("describes every command, with its usage, and completes every command in bash, zsh and fish", () =>
     Effect.gen(function*() {
       const sandbox = yield* Sandbox.make()
       const all = paths(app as unknown as Node)
@@ -227,6 +227,12 @@ describe("reinfer --help", () => {
       }
       const version = yield* cli(sandbox, freshHome(), ["--version"])
       assert.strictEqual(version.out, "reinfer v0.1.0\n")
+      // Shell completion scripts from the same tree, every command in them.
+      for (const shell of ["bash", "zsh", "fish"]) {
+        const script = yield* cli(sandbox, freshHome(), ["--completions", shell])
+        assert.strictEqual(script.code, 0, script.err)
+        for (const path of all.filter((each) => each.length > 0)) assert.include(script.out, path[path.length - 1]!, `${shell}: ${path.join(" ")}`)
+      }
     }))
 })
 

@@ -55,8 +55,8 @@ export const root = Command.make("reinfer").pipe(
       Flag.optional,
       Flag.withDescription("table (the default on a terminal), json, or jsonl (the default when piped)")
     ),
+    // No -v: effect/cli gives that to --version.
     verbose: Flag.Boolean("verbose").pipe(
-      Flag.withAlias("v"),
       Flag.withDefault(false),
       Flag.withDescription("Print every request attempt and span on standard error as it ends")
     )

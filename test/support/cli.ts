@@ -1,8 +1,8 @@
 /**
  * Runs the `reinfer` command line in process, as a user would see it: over the sandbox (or a given transport),
  * with its own configuration directory, its standard output and error captured, and what effect/cli itself prints
- * (help, version, parse errors) formatted as on a terminal. Every run is scanned for the sandbox's token, which
- * no command but `config get-token` may print.
+ * (help, version, parse errors, completion scripts) formatted as on a terminal. Every run is scanned for the
+ * sandbox's token, which no command but `config get-token` may print.
  *
  * @since 0.1.0
  */
@@ -11,7 +11,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { NodeServices } from "@effect/platform-node"
 import { assert } from "@effect/vitest"
-import { Deferred, Effect, Exit, Layer, Runtime } from "effect"
+import { Console, Deferred, Effect, Exit, Layer, Runtime } from "effect"
 import { CliOutput } from "effect/cli"
 import type { HttpClient } from "effect/http"
 import { afterAll } from "vitest"
@@ -94,8 +94,15 @@ export const cli = (
         })
     })
     const transport = options.transport ?? Sandbox.layerFrom(sandbox)
+    // effect/cli prints a completion script with Console.log.
+    const console: Console.Console = {
+      ...globalThis.console,
+      log: (...parts) => void (out += `${parts.join(" ")}\n`),
+      error: (...parts) => void (err += `${parts.join(" ")}\n`)
+    }
     const command = run(args, "0.1.0").pipe(
-      Effect.provide(Layer.mergeAll(NodeServices.layer, transport, io, environment, presenter))
+      Effect.provide(Layer.mergeAll(NodeServices.layer, transport, io, environment, presenter)),
+      Effect.provideService(Console.Console, console)
     )
     const exit = yield* Effect.exit(
       options.interruptAfterOutput === true
