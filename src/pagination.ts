@@ -126,7 +126,7 @@ export const paginate: {
     input: OperationTypes[K]["input"],
     options: PaginateOptions = {}
   ): Stream.Stream<PageItem<K>, ReinferError> =>
-    pages(client, operationId, input, options) as Stream.Stream<PageItem<K>, ReinferError>
+    pageStream(client, operationId, input, options, "items") as Stream.Stream<PageItem<K>, ReinferError>
 )
 
 /**
@@ -159,6 +159,40 @@ export const stream = <K extends PaginatedOperationId>(
 ): Stream.Stream<PageItem<K>, ReinferError, ReinferClient> =>
   Stream.unwrap(Effect.map(Effect.service(ReinferClient), (client) => paginate(client, operationId, input, options)))
 
+/**
+ * Every page of a paginated operation, whole, as a `Stream` that uses the `ReinferClient` in context: the same
+ * requests as `stream`, for when a page holds more than its items, such as `queryAuditEvents`, whose `users`,
+ * `tenants`, `projects` and `datasets` resolve the ids its events carry.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { Pagination } from "effect-reinfer"
+ *
+ * const actors = Pagination.pages("queryAuditEvents", { body: { filter: { timestamp: {} } } }).pipe(
+ *   Stream.runForEach((page) => {
+ *     const emails = new Map(page.users.map((user) => [user.id, user.email]))
+ *     return Effect.forEach(page.audit_events, (event) =>
+ *       Effect.log(`${event.event_type} by ${emails.get(event.actor_user_id)}`))
+ *   })
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const pages = <K extends PaginatedOperationId>(
+  operationId: K,
+  input: OperationTypes[K]["input"],
+  options?: PaginateOptions
+): Stream.Stream<OperationTypes[K]["output"], ReinferError, ReinferClient> =>
+  Stream.unwrap(Effect.map(
+    Effect.service(ReinferClient),
+    (client) =>
+      pageStream(client, operationId, input, options ?? {}, "pages") as Stream.Stream<OperationTypes[K]["output"], ReinferError>
+  ))
+
 // ---------------------------------------------------------------------------------------------------------
 
 /**
@@ -171,11 +205,13 @@ interface PageState {
   readonly stuck?: ReinferPaginationError | undefined
 }
 
-const pages = (
+// The pages of an operation, as their items or whole.
+const pageStream = (
   client: ReinferClientShape,
   operationId: PaginatedOperationId,
   input: unknown,
-  options: PaginateOptions
+  options: PaginateOptions,
+  emit: "items" | "pages"
 ): Stream.Stream<unknown, ReinferError> => {
   const operation = operations[operationId] as OperationDefinition
   const definition = operation.pagination
@@ -204,7 +240,8 @@ const pages = (
         const items = (data[definition.items] ?? []) as ReadonlyArray<unknown>
         const next = data[definition.cursor.response]
         const ended = typeof next !== "string" || (definition.end === "empty-page" && items.length === 0)
-        if (ended) return [items, Option.none()] as const
+        const emitted = emit === "items" ? items : [data]
+        if (ended) return [emitted, Option.none()] as const
         if (next === state.cursor) {
           // This page answered a cursor sent for the first time, so its items are new: deliver them, and fail
           // on the next pull instead of asking for the same page again.
@@ -219,9 +256,9 @@ const pages = (
             page: state.page,
             items: items.length
           })
-          return [items, Option.some({ cursor: next, page: state.page + 1, stuck })] as const
+          return [emitted, Option.some({ cursor: next, page: state.page + 1, stuck })] as const
         }
-        return [items, Option.some({ cursor: next, page: state.page + 1 })] as const
+        return [emitted, Option.some({ cursor: next, page: state.page + 1 })] as const
       })
   )
   return stream.pipe(Stream.withSpan(`ReinferClient.${operationId}Stream`, {

@@ -1,8 +1,8 @@
 /**
  * The `reinfer` command line as users run it: real processes (on tsx, as `npm run cli` runs it), a session against
- * `reinfer sandbox` started as a process of its own, with the exit codes a shell sees, and an upload on a real
- * pseudo-terminal (script(1)) for the progress bar. (Everything else about the
- * commands is tested in process, in cli.test.ts.)
+ * `reinfer sandbox` started as a process of its own, with the exit codes a shell sees, an upload on a real
+ * pseudo-terminal (script(1)) for the progress bar, and a stream tail stopped with SIGINT. (Everything else about
+ * the commands is tested in process, in cli.test.ts and cli-resources.test.ts.)
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
@@ -100,6 +100,23 @@ describe("reinfer, as a process", () => {
       assert.match(shown![1]!, FRAME)
       // On a terminal the final count is a table.
       assert.match(onTerminal.out, /NEW\s+UPDATED\s+UNCHANGED\s+FAILED/, JSON.stringify(onTerminal.out.slice(-400)))
+
+      // A stream tail stopped with SIGINT (Ctrl-C): it exits 130 with whole batches written and advanced past,
+      // so the next tail prints exactly the rest.
+      assert.strictEqual((await reinfer(["create", "dataset", "acme/support", "--source", "acme/emails"])).code, 0)
+      assert.strictEqual((await reinfer(["create", "stream", "acme/support/all"])).code, 0)
+      const listening = start(["get", "stream-comments", "acme/support/all", "--size", "8", "--listen"])
+      const tail = finished(listening)
+      await new Promise<void>((resolve) => listening.stdout!.once("data", () => resolve()))
+      listening.kill("SIGINT")
+      const stopped = await tail
+      assert.strictEqual(stopped.code, 130, stopped.err)
+      assert.match(stopped.err, /^\d+ results in \d+ batch(es)?, advanced to \S+ \(stopped\)$/m)
+      const first = stopped.out.trim().split("\n").length
+      assert.strictEqual(first % 8, 0, "whole batches")
+      const rest = await reinfer(["get", "stream-comments", "acme/support/all", "--size", "256"])
+      assert.strictEqual(rest.code, 0, rest.err)
+      assert.strictEqual(first + rest.out.trim().split("\n").length, 5000)
     } finally {
       sandbox.kill("SIGINT")
       await finished(sandbox).catch(() => undefined)

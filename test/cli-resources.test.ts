@@ -143,14 +143,16 @@ describe("reinfer create emails", () => {
 })
 
 describe("reinfer get audit-events", () => {
-  it.effect("streams the audit log as JSON lines, with --limit", () =>
+  it.effect("streams the audit log as JSON lines, each event with its actor's e-mail and tenant, with --limit", () =>
     Effect.gen(function*() {
       const sandbox = yield* seeded
       const events = yield* cli(sandbox, freshHome(), [...connect(sandbox), "get", "audit-events"])
       assert.strictEqual(events.code, 0, events.err)
       const all = jsonLines(events.out)
       assert.isAtLeast(all.length, 3)
-      for (const event of all) assert.containsAllKeys(event, ["event_id", "event_type", "timestamp", "actor_user_id"])
+      for (const event of all) {
+        assert.containsAllKeys(event, ["event_id", "event_type", "timestamp", "actor_user_id", "actor_email", "actor_tenant_name"])
+      }
       const two = yield* cli(sandbox, freshHome(), [...connect(sandbox), "get", "audit-events", "--limit", "2"])
       assert.strictEqual(jsonLines(two.out).length, 2)
     }))

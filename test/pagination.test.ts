@@ -35,6 +35,21 @@ describe("Pagination", () => {
       })
     ))
 
+  it.effect("pages: the same requests, each page whole with its cursor and side fields", () =>
+    withServer((server) =>
+      Effect.gen(function*() {
+        server.setComments("acme", "emails", Array.from({ length: 150 }, (_, i) => ScriptedPlatform.comment(`c${i}`, i)))
+        const pages = yield* Pagination.pages("listComments", { project: "acme", source: "emails" }, { pageSize: 64 }).pipe(
+          Stream.runCollect
+        )
+        assert.deepStrictEqual(pages.map((page) => page.comments.length), [64, 64, 22])
+        assert.deepStrictEqual(pages.map((page) => typeof page.continuation), ["string", "string", "undefined"])
+        const ids = pages.flatMap((page) => page.comments.map((comment) => comment.id))
+        assert.deepStrictEqual(ids, Array.from({ length: 150 }, (_, i) => `c${i}`))
+        assert.strictEqual(server.count("listComments"), 3)
+      })
+    ))
+
   it.effect("fetches a page only when the consumer pulls past the previous one", () =>
     withServer((server) =>
       Effect.gen(function*() {

@@ -125,12 +125,22 @@ const getAuditEvents = Command.make("audit-events", {
 }, (input) =>
   withClient((client, format) =>
     Effect.gen(function*() {
-      const events = yield* limited(input.limit)(Pagination.stream("queryAuditEvents", {
+      // Each event with its actor's e-mail and tenant's name, from the side arrays of its page.
+      const events = Pagination.pages("queryAuditEvents", {
         body: { filter: { timestamp: givenFields({ minimum: input.from, maximum: input.to }) } }
+      }).pipe(Stream.flatMap((page) => {
+        const emails = new Map(page.users.map((user) => [user.id, user.email]))
+        const tenants = new Map(page.tenants.map((tenant) => [tenant.id, tenant.name]))
+        return Stream.fromIterable(page.audit_events.map((event) => ({
+          ...event,
+          actor_email: emails.get(event.actor_user_id),
+          actor_tenant_name: tenants.get(event.actor_tenant_id)
+        })))
       }))
-      yield* printRecordStream(Stream.provideService(events, ReinferClient, client), format)
+      const shown = yield* limited(input.limit)(events)
+      yield* printRecordStream(Stream.provideService(shown, ReinferClient, client), format)
     })
-  )).pipe(Command.withDescription("Stream the tenant's audit events as JSON lines (--from, --to, --limit)"))
+  )).pipe(Command.withDescription("Stream the tenant's audit events as JSON lines, with the actor's e-mail (--from, --to, --limit)"))
 
 const getStreamComments = Command.make("stream-comments", {
   stream: fullName("stream", 3),
