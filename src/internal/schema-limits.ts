@@ -1,6 +1,7 @@
 /**
- * Limits read from the generated schemas (a `maxItems`, a `maximum`), so that code enforcing them before a request
- * is built (bulk sync's batch sizes, the stream consumer's fetch size) states them once, in the spec.
+ * Limits (a `maxItems`, a `maximum`) and choices (string literals) read from the generated schemas, so that code
+ * enforcing them before a request is built (bulk sync's batch sizes, the stream consumer's fetch size, the command
+ * line's choices) states them once, in the spec.
  *
  * @internal
  * @since 0.1.0
@@ -58,4 +59,22 @@ export const filtersOf = (ast: SchemaAST.AST): ReadonlyArray<SchemaAST.Filter<un
   }
   for (const check of ast.checks ?? []) flatten(check)
   return filters
+}
+
+/**
+ * The string literals a schema names (`Schema.Literals([...])`, also inside a union with an open string, as the
+ * generated enums that accept values added later are): what a command line offers as choices.
+ *
+ * @internal
+ * @since 0.1.0
+ * @category parsing
+ */
+export const literalsOf = (schema: Schema.Top): ReadonlyArray<string> => {
+  const found: Array<string> = []
+  const walk = (ast: SchemaAST.AST): void => {
+    if (ast._tag === "Literal" && typeof ast.literal === "string") found.push(ast.literal)
+    else if (ast._tag === "Union") ast.types.forEach(walk)
+  }
+  walk(schema.ast)
+  return found
 }

@@ -11,7 +11,9 @@ import * as Option from "effect/Option"
 import * as Argument from "effect/cli/Argument"
 import * as Command from "effect/cli/Command"
 import * as Flag from "effect/cli/Flag"
+import { NewSource } from "../../../generated/schemas/sources.ts"
 import { ReinferClient, type ReinferClientShape } from "../../client.ts"
+import { literalsOf } from "../../internal/schema-limits.ts"
 import { CliIo, printRecord } from "../output.ts"
 import { formatOf } from "../records.ts"
 import {
@@ -58,9 +60,9 @@ const createSource = Command.make("source", {
   source: fullName("source", 2),
   title,
   description,
-  language: Flag.Literals("language", ["en", "de", "xlm"]).pipe(
+  language: Flag.Literals("language", literalsOf(NewSource.fields.language)).pipe(
     Flag.optional,
-    Flag.withDescription("The language of its comments (en, de, or xlm for several)")
+    Flag.withDescription("The language of its comments (xlm: several)")
   ),
   shouldTranslate: shouldTranslateFlag,
   bucket: fullNameFlag("bucket", "An email bucket to link").pipe(Flag.optional)
