@@ -31,7 +31,7 @@ import { type CallOptions, ReinferClient } from "./client.ts"
 import { type ReinferCallError, type ReinferRequestError } from "./errors.ts"
 import { limitOf } from "./internal/schema-limits.ts"
 import { invalidInput } from "./request.ts"
-import { isRetryable, resolveRetryOptions, type RetryOptions, scheduleOf } from "./retry.ts"
+import { resolveRetryOptions, type RetryOptions, scheduleOf } from "./retry.ts"
 
 /**
  * One result of a stream batch: the comment, its own `sequence_id`, and the pinned model's predictions.

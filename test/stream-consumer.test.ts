@@ -317,22 +317,13 @@ describe("StreamConsumer, running unattended against the sandbox's faults", () =
   const threadOf = (id: string) => `thread-${Number(id.slice(1)) % 7}`
 
   /** A sandbox with one stream over COMMENTS comments, uploaded before any fault is switched on. */
-  const seeded = Effect.gen(function*() {
-    const sandbox = yield* Sandbox.make({ projects: ["acme"] })
-    yield* Effect.gen(function*() {
-      const client = yield* ReinferClient
-      yield* client.createSource({ project: "acme", source: "emails", body: { source: { title: "Emails" } } })
-      const { source } = yield* client.getSource({ project: "acme", source: "emails" })
-      yield* client.createDataset({ project: "acme", dataset: "support", body: { dataset: { source_ids: [source.id] } } })
-      yield* client.createStream({ project: "acme", dataset: "support", body: { stream: { name: "urgent" } } })
-      const comments = Array.from({ length: COMMENTS }, (_, i) => ({
-        id: `c${String(i).padStart(4, "0")}`,
-        timestamp: new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString(),
-        messages: [{ body: { text: `Message ${i}` } }]
-      }))
-      yield* BulkSync.syncCommentsBulk({ project: "acme", source: "emails", comments })
-    }).pipe(Effect.provide(TestClient.overSandbox(sandbox)))
-    return sandbox
+  const seeded = TestClient.sandboxWithStream({
+    sourceTitle: "Emails",
+    comments: Array.from({ length: COMMENTS }, (_, i) => ({
+      id: `c${String(i).padStart(4, "0")}`,
+      timestamp: new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString(),
+      messages: [{ body: { text: `Message ${i}` } }]
+    }))
   })
 
   const FAULTS = {

@@ -45,13 +45,12 @@ export const formatOf = (file: string): InputFormat => (/\.csv$/i.test(file) ? "
  * @category constructors
  */
 export async function* readRecords(file: string, format: InputFormat): AsyncGenerator<InputRecord> {
-  const input: Readable = file === "-" ? process.stdin : createReadStream(file)
-  const lines = createInterface({ input, crlfDelay: Infinity })
+  const lines = linesOf(file)
   if (format === "jsonl") {
     let line = 0
     for await (const text of lines) {
       line += 1
-      if (text.trim() === "") continue
+      if (isBlank(text)) continue
       try {
         yield { _tag: "Record", line, value: JSON.parse(text) as unknown }
       } catch (error) {
@@ -83,9 +82,22 @@ export async function* readRecords(file: string, format: InputFormat): AsyncGene
  */
 export const countRecords = async (file: string, format: InputFormat): Promise<number> => {
   let count = 0
-  for await (const record of readRecords(file, format)) if (record._tag === "Record" || record._tag === "Unreadable") count += 1
+  // A JSON line is one record whether it parses or not, so counting needs no parsing; a CSV record may span
+  // lines, so those are read as rows.
+  if (format === "jsonl") {
+    for await (const text of linesOf(file)) if (!isBlank(text)) count += 1
+    return count
+  }
+  for await (const _record of readRecords(file, format)) count += 1
   return count
 }
+
+const linesOf = (file: string): AsyncIterable<string> => {
+  const input: Readable = file === "-" ? process.stdin : createReadStream(file)
+  return createInterface({ input, crlfDelay: Infinity })
+}
+
+const isBlank = (text: string): boolean => text.trim() === ""
 
 // RFC 4180 rows: a quoted field may hold commas, doubled quotes and line breaks.
 async function* csvRows(lines: AsyncIterable<string>): AsyncGenerator<{ readonly line: number; readonly fields: Array<string> }> {

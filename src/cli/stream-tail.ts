@@ -8,6 +8,7 @@
  */
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import type { ReinferClient } from "../client.ts"
 import type { ReinferCallError } from "../errors.ts"
@@ -61,7 +62,7 @@ export const tailStream = (
           Deferred.succeed(stop, undefined).pipe(
             Effect.andThen(Fiber.await(consumer)),
             Effect.flatMap((exit) =>
-              exit._tag === "Success" ? io.err(`${describeSummary(exit.value)} (stopped)\n`) : Effect.void
+              Exit.isSuccess(exit) ? io.err(`${describeSummary(exit.value)} (stopped)\n`) : Effect.void
             )
           )
         )

@@ -15,8 +15,6 @@ import { Console, Deferred, Effect, Exit, Layer, Runtime } from "effect"
 import { CliOutput } from "effect/cli"
 import type { HttpClient } from "effect/http"
 import { afterAll } from "vitest"
-import { ReinferClient } from "../../src/client.ts"
-import * as BulkSync from "../../src/bulk-sync.ts"
 import { run } from "../../src/cli/app.ts"
 import { CliEnvironment } from "../../src/cli/contexts.ts"
 import { CliIo } from "../../src/cli/output.ts"
@@ -127,25 +125,13 @@ const failureOf = (exit: Exit.Exit<unknown, unknown>): unknown =>
  * A sandbox with project acme, source acme/emails (30 comments, c000 to c029, an hour apart from 2024-01-01),
  * dataset acme/support over it and stream acme/support/urgent.
  */
-export const seeded: Effect.Effect<Sandbox.Sandbox> = Effect.gen(function*() {
-  const sandbox = yield* Sandbox.make({ projects: ["acme"] })
-  yield* Effect.gen(function*() {
-    const client = yield* ReinferClient
-    yield* client.createSource({ project: "acme", source: "emails", body: { source: { title: "Support e-mails" } } })
-    const { source } = yield* client.getSource({ project: "acme", source: "emails" })
-    yield* client.createDataset({ project: "acme", dataset: "support", body: { dataset: { source_ids: [source.id] } } })
-    yield* client.createStream({ project: "acme", dataset: "support", body: { stream: { name: "urgent" } } })
-    yield* BulkSync.syncCommentsBulk({
-      project: "acme",
-      source: "emails",
-      comments: Array.from({ length: 30 }, (_, i) => ({
-        id: `c${String(i).padStart(3, "0")}`,
-        timestamp: new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString(),
-        messages: [{ body: { text: `Message ${i}` } }]
-      }))
-    })
-  }).pipe(Effect.orDie, Effect.provide(TestClient.overSandbox(sandbox)))
-  return sandbox
+export const seeded: Effect.Effect<Sandbox.Sandbox> = TestClient.sandboxWithStream({
+  sourceTitle: "Support e-mails",
+  comments: Array.from({ length: 30 }, (_, i) => ({
+    id: `c${String(i).padStart(3, "0")}`,
+    timestamp: new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString(),
+    messages: [{ body: { text: `Message ${i}` } }]
+  }))
 })
 
 /** The sandbox's in-process endpoint. */

@@ -1,7 +1,8 @@
 /**
  * The client layers tests share: one over a real socket (`overFetch`, for the suites where the wire is the point),
  * one over an in-memory transport that records each request and answers from a script (`scripted`), one over any
- * in-memory `HttpClient` (`overHttpClient`), and one over the in-process sandbox (`overSandbox`).
+ * in-memory `HttpClient` (`overHttpClient`), and one over the in-process sandbox (`overSandbox`); and a sandbox
+ * seeded with a stream to read (`sandboxWithStream`).
  *
  * Every layer dies on bad options (`Layer.orDie`): a test's options are fixed, so a config error there is a bug in
  * the test.
@@ -18,6 +19,7 @@
  */
 import { Effect, Layer } from "effect"
 import { FetchHttpClient, HttpClient, type HttpClientRequest, HttpClientResponse } from "effect/http"
+import * as BulkSync from "../../src/bulk-sync.ts"
 import { ReinferClient } from "../../src/client.ts"
 import type { ReinferOptions } from "../../src/config.ts"
 import * as Sandbox from "../../src/sandbox/index.ts"
@@ -134,3 +136,27 @@ export const scripted = (
   )
   return { layer: overHttpClient(http, options), sent }
 }
+
+/**
+ * An in-process sandbox with project acme, source acme/emails holding `comments`, dataset acme/support over it and
+ * stream acme/support/urgent, for the suites that read a stream.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const sandboxWithStream = (options: {
+  readonly sourceTitle: string
+  readonly comments: ReadonlyArray<BulkSync.NewComment>
+}): Effect.Effect<Sandbox.Sandbox> =>
+  Effect.gen(function*() {
+    const sandbox = yield* Sandbox.make({ projects: ["acme"] })
+    yield* Effect.gen(function*() {
+      const client = yield* ReinferClient
+      yield* client.createSource({ project: "acme", source: "emails", body: { source: { title: options.sourceTitle } } })
+      const { source } = yield* client.getSource({ project: "acme", source: "emails" })
+      yield* client.createDataset({ project: "acme", dataset: "support", body: { dataset: { source_ids: [source.id] } } })
+      yield* client.createStream({ project: "acme", dataset: "support", body: { stream: { name: "urgent" } } })
+      yield* BulkSync.syncCommentsBulk({ project: "acme", source: "emails", comments: options.comments })
+    }).pipe(Effect.orDie, Effect.provide(overSandbox(sandbox)))
+    return sandbox
+  })
