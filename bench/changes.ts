@@ -72,6 +72,14 @@ export const renderChanges = (): string =>
     "50,000 comments, 2 runs: 33 % of the raw loop over undici, 26 % over FetchHttpClient | 59 %, 50 % |",
     "| src/ and generated/ import effect's modules by path instead of `effect` and `effect/http`, whose index " +
     "modules load all of effect | src/, scripts/codegen/ | RSS after importing the built package 106.9 MB | 91.5 MB |",
+    "| The compiled decoder and encoder walk each object schema with a function compiled from text " +
+    "(`new Function`, one statement a declared field, field names as JSON string literals), so every field is " +
+    "read at its own property-access site instead of through one `value[name]` shared by all shapes; lists and " +
+    "bare primitive fields are tested in place. Where a Content-Security-Policy forbids compiling code, the " +
+    "closure walks of before run, and the tests hold both to the schema | src/internal/fast-codec.ts | decoder's " +
+    "walk of the 1,000-comment page 5.4 to 7.7 ms (JSON.parse 7.7 to 11.2 ms that session): 1.64× to 1.75× " +
+    "JSON.parse; encoder 7.4 to 9.2 µs a comment | walk 4.2 to 4.8 ms: 1.41× to 1.57×; encoder 6.4 to 8.5 µs " +
+    "a comment (5 to 14 % less) |",
     "",
     "test/internal/schema-guard.test.ts (now fast-codec.test.ts) checks both guards against the schemas on every operation of the spec, " +
     "for generated values and for every one-step corruption of them: a guard never accepts what the schema " +
@@ -85,6 +93,16 @@ export const renderChanges = (): string =>
     "per call, but the trace of a call would then change shape with its retries; it stays two spans.",
     "- **A transport-enforced timeout** (undici's `headersTimeout`/`bodyTimeout`) would save the timeout's fiber, " +
     "but it would hold only on one transport and not under a `TestClock`; the fiber-and-timer timeout works on all.",
+    "- **Encoding a bulk item straight into JSON text** (one walk instead of the encoder's copy and then " +
+    "`JSON.stringify`) was built and measured: 9.6 to 11.7 µs a comment against 9.0 to 11.0 µs for the copy " +
+    "and `JSON.stringify` (which alone takes 3.6 to 4.1 µs): strings joined in JavaScript cost what the native " +
+    "serialiser saves. Not kept.",
+    "- **A rest that skips declared keys** (`Record(String.check(not declared), Json)` in `openStruct`) makes " +
+    "`Schemas.*` on their own about 20 % faster (9.5× to 7.8× JSON.parse in one measurement), far from 3×, and " +
+    "changes the issue lists a failed decode reports. Not kept.",
+    "- **Server-Timing parsing** takes about 4 % of a call's in-memory CPU profile; splitting a header without " +
+    "quotes with `String.split` and working out its span attributes once for both spans left it at about 4 %. " +
+    "Not kept.",
     "- **scripts/**: the generator could run on Node's type stripping rather than tsx, and leave Redocly's lint to " +
     "`generate:check` (section 5), if `generate` grows past its 3 s.",
     ""

@@ -24,6 +24,11 @@
  * below it. A 1,000-comment page decoded in about 10× the time of its `JSON.parse`, and validating a batch of new
  * comments cost more than sending it. These functions cost about as much as the parse.
  *
+ * Objects, most of every payload, are walked by a function compiled from text per object schema (one statement a
+ * declared field, so each field is read at its own site), where the runtime allows `new Function`; where it does
+ * not (a Content-Security-Policy without 'unsafe-eval'), by closures that follow the same rules. The text holds
+ * field names only as JSON string literals.
+ *
  * @internal
  * @since 0.1.0
  */
@@ -86,13 +91,21 @@ export const MAX_DEPTH = 128
 export const responseDecoder = (ast: SchemaAST.AST): ResponseDecoder | undefined => {
   const cached = responseCache.get(ast)
   if (cached !== undefined) return cached ?? undefined
-  const compiled = attempt(() => {
-    const node = compileResponse(ast, new Map())
-    return node.decode
-  })
+  const compiled = compileResponseDecoder(ast, canCompileCode)
   responseCache.set(ast, compiled ?? null)
   return compiled
 }
+
+/**
+ * `responseDecoder` without the cache, its object walks compiled from text (`asCode`, where the runtime allows
+ * it) or run as closures (always possible): the tests hold both to the schema.
+ *
+ * @internal
+ * @since 0.1.0
+ * @category constructors
+ */
+export const compileResponseDecoder = (ast: SchemaAST.AST, asCode: boolean): ResponseDecoder | undefined =>
+  attempt(() => compileResponse(ast, { seen: new Map(), asCode }).decode)
 
 /**
  * The encoder of a request schema, with unknown keys refused; `undefined` when the schema is outside what it can
@@ -105,8 +118,21 @@ export const responseDecoder = (ast: SchemaAST.AST): ResponseDecoder | undefined
 export const requestEncoder = (ast: SchemaAST.AST): RequestEncoder | undefined => {
   const cached = requestCache.get(ast)
   if (cached !== undefined) return cached ?? undefined
-  const compiled = attempt(() => {
-    const encode = compileRequest(ast, new Map())
+  const compiled = compileRequestEncoder(ast, canCompileCode)
+  requestCache.set(ast, compiled ?? null)
+  return compiled
+}
+
+/**
+ * `requestEncoder` without the cache, its object encoders compiled from text (`asCode`) or run as closures.
+ *
+ * @internal
+ * @since 0.1.0
+ * @category constructors
+ */
+export const compileRequestEncoder = (ast: SchemaAST.AST, asCode: boolean): RequestEncoder | undefined =>
+  attempt(() => {
+    const encode = compileRequest(ast, { seen: new Map(), asCode })
     return (input: unknown) => {
       // A getter that throws, or a Proxy trap, is the schema's to report, as a typed error.
       try {
@@ -116,11 +142,30 @@ export const requestEncoder = (ast: SchemaAST.AST): RequestEncoder | undefined =
       }
     }
   })
-  requestCache.set(ast, compiled ?? null)
-  return compiled
-}
 
 // ---------------------------------------------------------------------------------------------------------------
+
+/** One compilation: the nodes compiled so far (a recursive schema meets itself again), and how objects are walked. */
+interface Compilation<Node> {
+  readonly seen: Map<SchemaAST.AST, Node>
+  readonly asCode: boolean
+}
+
+/**
+ * Whether this runtime compiles code from text; a Content-Security-Policy without 'unsafe-eval' forbids it, and
+ * then every object is walked by closures.
+ *
+ * @internal
+ * @since 0.1.0
+ * @category configuration
+ */
+export const canCompileCode: boolean = (() => {
+  try {
+    return new Function("return true")() === true
+  } catch {
+    return false
+  }
+})()
 
 const responseCache = new WeakMap<SchemaAST.AST, ResponseDecoder | null>()
 const requestCache = new WeakMap<SchemaAST.AST, RequestEncoder | null>()
@@ -189,51 +234,78 @@ interface ResponseNode {
   readonly check: (value: unknown) => boolean
   readonly apply: ((value: unknown) => void) | undefined
   readonly decode: (value: unknown) => boolean
+  /** Set when the node is a bare primitive (no refinement): objects and arrays test it inline, without a call. */
+  readonly leaf?: Leaf | undefined
 }
 
-function compileResponse(ast: SchemaAST.AST, seen: Map<SchemaAST.AST, ResponseNode>): ResponseNode {
-  const known = seen.get(ast)
+/**
+ * The primitive a bare leaf node accepts. Most values of a page are such leaves, and a call per value through
+ * the node's closure (a different one at every field) costs more than the test itself.
+ */
+type Leaf = "string" | "number" | "boolean" | "null" | "any"
+
+const leafHolds = (leaf: Leaf, value: unknown): boolean =>
+  leaf === "any" || (leaf === "null" ? value === null : typeof value === leaf)
+
+const checkOf = (node: ResponseNode, value: unknown): boolean =>
+  node.leaf !== undefined ? leafHolds(node.leaf, value) : node.check(value)
+
+const decodeOf = (node: ResponseNode, value: unknown): boolean =>
+  node.leaf !== undefined ? leafHolds(node.leaf, value) : node.decode(value)
+
+function compileResponse(ast: SchemaAST.AST, compilation: Compilation<ResponseNode>): ResponseNode {
+  const known = compilation.seen.get(ast)
   if (known !== undefined) return known
   if (ast.encoding !== undefined) return unsupported()
   // A recursive schema meets itself again through Suspend: hand out a forwarder until the node exists. Its apply
   // is assumed present, since whether the cycle decodes anything is not known yet.
   let compiled: ResponseNode | undefined
-  seen.set(ast, {
+  compilation.seen.set(ast, {
     check: (value) => compiled!.check(value),
     apply: (value) => compiled!.apply?.(value),
     decode: (value) => compiled!.decode(value)
   })
-  const node = compileResponseType(ast, seen)
+  const node = compileResponseType(ast, compilation)
   // Refinements hold of the decoded value, as the parser checks them after the value's parts are decoded.
-  compiled = { check: withChecks(ast, node.check), apply: node.apply, decode: withChecks(ast, node.decode) }
-  seen.set(ast, compiled)
+  const holds = checksOf(ast)
+  compiled = holds === undefined ? node : {
+    check: (value) => node.check(value) && holds(value),
+    apply: node.apply,
+    decode: (value) => node.decode(value) && holds(value)
+  }
+  compilation.seen.set(ast, compiled)
   return compiled
 }
 
-function compileResponseType(ast: SchemaAST.AST, seen: Map<SchemaAST.AST, ResponseNode>): ResponseNode {
-  const leaf = (check: (value: unknown) => boolean): ResponseNode => ({ check, apply: undefined, decode: check })
+function compileResponseType(ast: SchemaAST.AST, compilation: Compilation<ResponseNode>): ResponseNode {
+  const leaf = (check: (value: unknown) => boolean, kind?: Leaf): ResponseNode => ({
+    check,
+    apply: undefined,
+    decode: check,
+    leaf: kind
+  })
   switch (ast._tag) {
     case "String":
-      return leaf((value) => typeof value === "string")
+      return leaf((value) => typeof value === "string", "string")
     case "Number":
-      return leaf((value) => typeof value === "number")
+      return leaf((value) => typeof value === "number", "number")
     case "Boolean":
-      return leaf((value) => typeof value === "boolean")
+      return leaf((value) => typeof value === "boolean", "boolean")
     case "Null":
-      return leaf((value) => value === null)
+      return leaf((value) => value === null, "null")
     case "Unknown":
     case "Any":
-      return leaf(() => true)
+      return leaf(() => true, "any")
     case "Literal": {
       const literal = ast.literal
       return leaf((value) => value === literal)
     }
     case "Declaration":
       // Whatever JSON.parse returned is JSON.
-      return isJsonDeclaration(ast) ? leaf(() => true) : unsupported()
+      return isJsonDeclaration(ast) ? leaf(() => true, "any") : unsupported()
     case "Suspend": {
       let inner: ResponseNode | undefined
-      const resolve = () => (inner ??= compileResponse(ast.thunk(), seen))
+      const resolve = () => (inner ??= compileResponse(ast.thunk(), compilation))
       return {
         check: (value) => resolve().check(value),
         apply: (value) => resolve().apply?.(value),
@@ -241,24 +313,24 @@ function compileResponseType(ast: SchemaAST.AST, seen: Map<SchemaAST.AST, Respon
       }
     }
     case "Union":
-      return compileResponseUnion(ast, seen)
+      return compileResponseUnion(ast, compilation)
     case "Arrays":
-      return compileResponseArrays(ast, seen)
+      return compileResponseArrays(ast, compilation)
     case "Objects":
-      return compileResponseObjects(ast, seen)
+      return compileResponseObjects(ast, compilation)
     default:
       return unsupported()
   }
 }
 
-function compileResponseUnion(ast: SchemaAST.Union, seen: Map<SchemaAST.AST, ResponseNode>): ResponseNode {
-  const members = ast.types.map((member) => compileResponse(member, seen))
+function compileResponseUnion(ast: SchemaAST.Union, compilation: Compilation<ResponseNode>): ResponseNode {
+  const members = ast.types.map((member) => compileResponse(member, compilation))
   const oneOf = ast.options?.mode === "oneOf"
   // The member the value decodes as: the first that accepts it (the only one, for oneOf), as the parser picks it.
   const memberOf = (value: unknown): ResponseNode | undefined => {
     let found: ResponseNode | undefined
     for (let i = 0; i < members.length; i++) {
-      if (!members[i]!.check(value)) continue
+      if (!checkOf(members[i]!, value)) continue
       if (!oneOf) return members[i]
       if (found !== undefined) return undefined
       found = members[i]
@@ -281,13 +353,13 @@ function compileResponseUnion(ast: SchemaAST.Union, seen: Map<SchemaAST.AST, Res
   }
 }
 
-function compileResponseArrays(ast: SchemaAST.Arrays, seen: Map<SchemaAST.AST, ResponseNode>): ResponseNode {
+function compileResponseArrays(ast: SchemaAST.Arrays, compilation: Compilation<ResponseNode>): ResponseNode {
   if (ast.rest.length > 1) return unsupported()
   const elements = ast.elements.map((element) => ({
-    node: compileResponse(element, seen),
+    node: compileResponse(element, compilation),
     optional: SchemaAST.isOptional(element)
   }))
-  const rest = ast.rest.length === 1 ? compileResponse(ast.rest[0]!, seen) : undefined
+  const rest = ast.rest.length === 1 ? compileResponse(ast.rest[0]!, compilation) : undefined
   const decodes = elements.some((element) => element.node.apply !== undefined) || rest?.apply !== undefined
   // One walk for both: `decode` runs each item's decode where `check` runs its check.
   const walk = (item: (node: ResponseNode, value: unknown) => boolean) => (value: unknown): boolean => {
@@ -302,10 +374,28 @@ function compileResponseArrays(ast: SchemaAST.Arrays, seen: Map<SchemaAST.AST, R
     for (let i = elements.length; i < value.length; i++) if (!item(rest, value[i])) return false
     return true
   }
-  const check = walk((node, value) => node.check(value))
+  // A list (no fixed elements) is most arrays: its items are walked without the per-item indirection.
+  const list = (mode: Mode) => {
+    if (rest === undefined || elements.length > 0) return undefined
+    const leaf = rest.leaf
+    if (leaf !== undefined) {
+      return (value: unknown): boolean => {
+        if (!Array.isArray(value)) return false
+        for (let i = 0; i < value.length; i++) if (!leafHolds(leaf, value[i])) return false
+        return true
+      }
+    }
+    const item = mode === "check" ? rest.check : rest.decode
+    return (value: unknown): boolean => {
+      if (!Array.isArray(value)) return false
+      for (let i = 0; i < value.length; i++) if (!item(value[i])) return false
+      return true
+    }
+  }
+  const check = list("check") ?? walk(checkOf)
   return {
     check,
-    decode: decodes ? walk((node, value) => node.decode(value)) : check,
+    decode: decodes ? list("decode") ?? walk(decodeOf) : check,
     apply: decodes
       ? (value) => {
         const items = value as Array<unknown>
@@ -324,7 +414,7 @@ interface ResponseField {
   readonly decoding: FieldDecoding | undefined
 }
 
-function compileResponseObjects(ast: SchemaAST.Objects, seen: Map<SchemaAST.AST, ResponseNode>): ResponseNode {
+function compileResponseObjects(ast: SchemaAST.Objects, compilation: Compilation<ResponseNode>): ResponseNode {
   // Decoding drops a key no signature covers, and then a payload is no longer its own decoding: an open object
   // keeps every key through its catch-all rest, a map through its plain string key.
   if (!ast.indexSignatures.some(coversEveryKey)) return unsupported()
@@ -334,14 +424,14 @@ function compileResponseObjects(ast: SchemaAST.Objects, seen: Map<SchemaAST.AST,
     const schema = decoding === undefined ? property.type : wrappedSchema(property.type)
     return {
       name: property.name,
-      node: compileResponse(schema, seen),
+      node: compileResponse(schema, compilation),
       optional: decoding !== undefined || SchemaAST.isOptional(property.type),
       decoding
     }
   })
   const indexes = ast.indexSignatures.filter((index) => !isCatchAll(index)).map((index) => ({
     matches: keyMatcher(index.parameter),
-    node: compileResponse(index.type, seen)
+    node: compileResponse(index.type, compilation)
   }))
   const declared = new Set(fields.map((field) => field.name))
   const decoding = fields.filter((field) => field.decoding !== undefined || field.node.apply !== undefined)
@@ -365,11 +455,11 @@ function compileResponseObjects(ast: SchemaAST.Objects, seen: Map<SchemaAST.AST,
       if (item === undefined && !Object.hasOwn(value, field.name)) {
         if (!field.optional) return false
       } else if (item === null && field.decoding !== undefined) {
-        if (field.decoding.whenNull === "fail" && !field.node.check(null)) return false
-      } else if (!field.node.check(item)) return false
+        if (field.decoding.whenNull === "fail" && !checkOf(field.node, null)) return false
+      } else if (!checkOf(field.node, item)) return false
     }
     // A response's catch-all accepts every JSON value, so only the other index signatures are checked.
-    return indexes.length === 0 || eachIndexValue(value, (node, item) => node.check(item))
+    return indexes.length === 0 || eachIndexValue(value, checkOf)
   }
   // What a field's codec makes of an absent key or a `null`: the value to store, `ABSENT` (delete the key), or
   // `KEEP` (the value decodes as it is).
@@ -385,9 +475,14 @@ function compileResponseObjects(ast: SchemaAST.Objects, seen: Map<SchemaAST.AST,
     if (value === ABSENT) delete record[name]
     else if (value !== KEEP) record[name] = value
   }
-  if (decoding.length === 0 && !indexDecodes) return { check, apply: undefined, decode: check }
+  const tail = (mode: Mode) =>
+    indexes.length === 0 ? undefined : (record: Record<string, unknown>) =>
+      eachIndexValue(record, mode === "check" ? checkOf : decodeOf)
+  const asCode = (mode: Mode) => compilation.asCode ? objectWalkAsCode(fields, mode, tail(mode)) : undefined
+  const fastCheck = asCode("check") ?? check
+  if (decoding.length === 0 && !indexDecodes) return { check: fastCheck, apply: undefined, decode: fastCheck }
   return {
-    check,
+    check: fastCheck,
     apply: (value) => {
       const record = value as Record<string, unknown>
       for (let i = 0; i < decoding.length; i++) {
@@ -406,7 +501,7 @@ function compileResponseObjects(ast: SchemaAST.Objects, seen: Map<SchemaAST.AST,
         })
       }
     },
-    decode: (value) => {
+    decode: asCode("decode") ?? ((value) => {
       if (!isRecord(value)) return false
       for (let i = 0; i < fields.length; i++) {
         const field = fields[i]!
@@ -416,13 +511,67 @@ function compileResponseObjects(ast: SchemaAST.Objects, seen: Map<SchemaAST.AST,
           if (!field.optional) return false
           if (codec !== undefined) put(value, field.name, replacement(codec, undefined))
         } else if (item === null && codec !== undefined) {
-          if (codec.whenNull === "fail" && !field.node.check(null)) return false
+          if (codec.whenNull === "fail" && !checkOf(field.node, null)) return false
           put(value, field.name, replacement(codec, null))
-        } else if (!field.node.decode(item)) return false
+        } else if (!decodeOf(field.node, item)) return false
       }
-      return indexes.length === 0 || eachIndexValue(value, (node, item) => node.decode(item))
-    }
+      return indexes.length === 0 || eachIndexValue(value, decodeOf)
+    })
   }
+}
+
+type Mode = "check" | "decode"
+
+/**
+ * The object walk (`check` or `decode`) as a function compiled from text, one statement a declared field. Each
+ * field is then read by its own name at its own site, which V8 caches per site; the closure walk reads every field
+ * of every object through one `value[name]`, and that one lookup, shared by all shapes, is most of its time. The
+ * text holds nothing but field names (as JSON string literals) and indexes into the nodes passed in. Same rules,
+ * same order as the closure walk.
+ */
+function objectWalkAsCode(
+  fields: ReadonlyArray<ResponseField>,
+  mode: Mode,
+  tail: ((record: Record<string, unknown>) => boolean) | undefined
+): (value: unknown) => boolean {
+  const nodes = fields.map((field) => field.node)
+  const lines: Array<string> = [
+    "if (typeof value !== \"object\" || value === null || Array.isArray(value)) return false",
+    "let item"
+  ]
+  fields.forEach((field, i) => {
+    const key = JSON.stringify(field.name)
+    const holds = (item: string, walk: Mode = mode) => {
+      const leaf = field.node.leaf
+      if (leaf === "any") return "true"
+      if (leaf === "null") return `${item} === null`
+      if (leaf !== undefined) return `typeof ${item} === "${leaf}"`
+      return `nodes[${i}].${walk}(${item})`
+    }
+    lines.push(`item = value[${key}]`)
+    const codec = field.decoding
+    const empty = codec !== undefined && "whenAbsent" in codec ? (codec.empty === "array" ? "[]" : "{}") : undefined
+    const onAbsent = !field.optional
+      ? "return false"
+      : mode === "decode" && empty !== undefined
+      ? `value[${key}] = ${empty}`
+      : ""
+    lines.push(`if (item === undefined && !hasOwn(value, ${key})) { ${onAbsent} }`)
+    if (codec !== undefined) {
+      const onNull = codec.whenNull === "fail"
+        ? `if (!(${holds("null", "check")})) return false`
+        : mode === "check"
+        ? ""
+        : empty !== undefined
+        ? `value[${key}] = ${empty}`
+        : `delete value[${key}]`
+      lines.push(`else if (item === null) { ${onNull} }`)
+    }
+    lines.push(`else if (!(${holds("item")})) return false`)
+  })
+  lines.push(tail === undefined ? "return true" : "return tail(value)")
+  const source = `return function ${mode}Object(value) {\n${lines.join("\n")}\n}`
+  return new Function("hasOwn", "nodes", "tail", source)(Object.hasOwn, nodes, tail)
 }
 
 const ABSENT = Symbol("ABSENT")
@@ -434,32 +583,31 @@ const KEEP = Symbol("KEEP")
 
 type Encode = (value: unknown, depth: number) => unknown
 
-function compileRequest(ast: SchemaAST.AST, seen: Map<SchemaAST.AST, Encode>): Encode {
-  const known = seen.get(ast)
+function compileRequest(ast: SchemaAST.AST, compilation: Compilation<Encode>): Encode {
+  const known = compilation.seen.get(ast)
   if (known !== undefined) return known
   if (ast.annotations?.[TIMESTAMP_INPUT] === true) return encodeTimestamp
   if (ast.encoding !== undefined) return unsupported()
   let compiled: Encode | undefined
-  seen.set(ast, (value, depth) => compiled!(value, depth))
-  const encode = compileRequestType(ast, seen)
+  compilation.seen.set(ast, (value, depth) => compiled!(value, depth))
+  const encode = compileRequestType(ast, compilation)
   const holds = checksOf(ast)
   compiled = holds === undefined ? encode : (value, depth) => {
     const encoded = encode(value, depth)
     return encoded === NOT_VOUCHED || !holds(encoded) ? NOT_VOUCHED : encoded
   }
-  seen.set(ast, compiled)
+  compilation.seen.set(ast, compiled)
   return compiled
 }
 
-function compileRequestType(ast: SchemaAST.AST, seen: Map<SchemaAST.AST, Encode>): Encode {
+function compileRequestType(ast: SchemaAST.AST, compilation: Compilation<Encode>): Encode {
   switch (ast._tag) {
     case "String":
-      return (value) => typeof value === "string" ? value : NOT_VOUCHED
+      return encodeString
     case "Number":
-      // JSON has no NaN or Infinity: JSON.stringify would send them as null.
-      return (value) => typeof value === "number" && Number.isFinite(value) ? value : NOT_VOUCHED
+      return encodeNumber
     case "Boolean":
-      return (value) => typeof value === "boolean" ? value : NOT_VOUCHED
+      return encodeBoolean
     case "Null":
       return (value) => value === null ? value : NOT_VOUCHED
     case "Literal": {
@@ -470,10 +618,10 @@ function compileRequestType(ast: SchemaAST.AST, seen: Map<SchemaAST.AST, Encode>
       return isJsonDeclaration(ast) ? copyJson : unsupported()
     case "Suspend": {
       let inner: Encode | undefined
-      return (value, depth) => (inner ??= compileRequest(ast.thunk(), seen))(value, depth)
+      return (value, depth) => (inner ??= compileRequest(ast.thunk(), compilation))(value, depth)
     }
     case "Union": {
-      const members = ast.types.map((member) => compileRequest(member, seen))
+      const members = ast.types.map((member) => compileRequest(member, compilation))
       const oneOf = ast.options?.mode === "oneOf"
       return (value, depth) => {
         let found: unknown = NOT_VOUCHED
@@ -488,21 +636,21 @@ function compileRequestType(ast: SchemaAST.AST, seen: Map<SchemaAST.AST, Encode>
       }
     }
     case "Arrays":
-      return compileRequestArrays(ast, seen)
+      return compileRequestArrays(ast, compilation)
     case "Objects":
-      return compileRequestObjects(ast, seen)
+      return compileRequestObjects(ast, compilation)
     default:
       return unsupported()
   }
 }
 
-function compileRequestArrays(ast: SchemaAST.Arrays, seen: Map<SchemaAST.AST, Encode>): Encode {
+function compileRequestArrays(ast: SchemaAST.Arrays, compilation: Compilation<Encode>): Encode {
   if (ast.rest.length > 1) return unsupported()
   const elements = ast.elements.map((element) => ({
-    encode: compileRequest(element, seen),
+    encode: compileRequest(element, compilation),
     optional: SchemaAST.isOptional(element)
   }))
-  const rest = ast.rest.length === 1 ? compileRequest(ast.rest[0]!, seen) : undefined
+  const rest = ast.rest.length === 1 ? compileRequest(ast.rest[0]!, compilation) : undefined
   return (value, depth) => {
     if (!Array.isArray(value) || depth >= MAX_DEPTH) return NOT_VOUCHED
     if (rest === undefined && value.length > elements.length) return NOT_VOUCHED
@@ -522,17 +670,54 @@ function compileRequestArrays(ast: SchemaAST.Arrays, seen: Map<SchemaAST.AST, En
   }
 }
 
-function compileRequestObjects(ast: SchemaAST.Objects, seen: Map<SchemaAST.AST, Encode>): Encode {
-  const fields = ast.propertySignatures.map((property) => ({
+const encodeString: Encode = (value) => typeof value === "string" ? value : NOT_VOUCHED
+// JSON has no NaN or Infinity: JSON.stringify would send them as null.
+const encodeNumber: Encode = (value) => typeof value === "number" && Number.isFinite(value) ? value : NOT_VOUCHED
+const encodeBoolean: Encode = (value) => typeof value === "boolean" ? value : NOT_VOUCHED
+
+/** A declared field of a request object. */
+interface RequestField {
+  readonly name: string
+  readonly encode: Encode
+  readonly optional: boolean
+}
+
+/**
+ * What is left of encoding an object once its declared fields are copied (`present` of them were there): the keys
+ * nothing declares go through the index signatures, or are refused.
+ */
+type EncodeRest = (value: Record<string, unknown>, copy: Record<string, unknown>, present: number, depth: number) => unknown
+
+function compileRequestObjects(ast: SchemaAST.Objects, compilation: Compilation<Encode>): Encode {
+  const fields: ReadonlyArray<RequestField> = ast.propertySignatures.map((property) => ({
     name: typeof property.name === "string" ? property.name : unsupported(),
-    encode: compileRequest(property.type, seen),
+    encode: compileRequest(property.type, compilation),
     optional: SchemaAST.isOptional(property.type)
   }))
   const declared = new Set(fields.map((field) => field.name))
   const indexes = ast.indexSignatures.map((index) => ({
     matches: keyMatcher(index.parameter),
-    encode: isCatchAll(index) ? copyJson : compileRequest(index.type, seen)
+    encode: isCatchAll(index) ? copyJson : compileRequest(index.type, compilation)
   }))
+  const rest: EncodeRest = (value, copy, present, depth) => {
+    const keys = Object.keys(value)
+    if (keys.length > present) {
+      for (let k = 0; k < keys.length; k++) {
+        const key = keys[k]!
+        if (declared.has(key)) continue
+        const index = indexes.find((candidate) => candidate.matches(key))
+        // Encoding with `onExcessProperty: "error"` refuses a key nothing declares.
+        if (index === undefined) return NOT_VOUCHED
+        const item = value[key]
+        const encoded = item === undefined ? NOT_VOUCHED : index.encode(item, depth + 1)
+        if (encoded === NOT_VOUCHED) return NOT_VOUCHED
+        copy[key] = encoded
+      }
+    }
+    // Symbol keys are never JSON; the schema knows what to do with them.
+    return Object.getOwnPropertySymbols(value).length === 0 ? copy : NOT_VOUCHED
+  }
+  if (compilation.asCode) return objectEncoderAsCode(fields, rest)
   return (value, depth) => {
     // The parser copies own keys into a new object; for anything but a plain object (a Date, a class instance,
     // a Proxy's target) that copy differs from the value, so such values go to the schema.
@@ -553,23 +738,68 @@ function compileRequestObjects(ast: SchemaAST.Objects, seen: Map<SchemaAST.AST, 
       if (encoded === NOT_VOUCHED) return NOT_VOUCHED
       copy[field.name] = encoded
     }
-    const keys = Object.keys(value)
-    if (keys.length > present) {
-      for (let k = 0; k < keys.length; k++) {
-        const key = keys[k]!
-        if (declared.has(key)) continue
-        const index = indexes.find((candidate) => candidate.matches(key))
-        // Encoding with `onExcessProperty: "error"` refuses a key nothing declares.
-        if (index === undefined) return NOT_VOUCHED
-        const item = value[key]
-        const encoded = item === undefined ? NOT_VOUCHED : index.encode(item, depth + 1)
-        if (encoded === NOT_VOUCHED) return NOT_VOUCHED
-        copy[key] = encoded
-      }
-    }
-    // Symbol keys are never JSON; the schema knows what to do with them.
-    return Object.getOwnPropertySymbols(value).length === 0 ? copy : NOT_VOUCHED
+    return rest(value, copy, present, depth)
   }
+}
+
+/**
+ * The object encoder above compiled from text, one statement a declared field, for the reason `objectWalkAsCode`
+ * gives; a string, number or boolean field is tested in place. Same rules, same order.
+ */
+function objectEncoderAsCode(fields: ReadonlyArray<RequestField>, rest: EncodeRest): Encode {
+  const lines: Array<string> = [
+    "if (typeof value !== \"object\" || value === null || Array.isArray(value) || depth >= MAX_DEPTH) return NOT_VOUCHED",
+    "const prototype = getPrototypeOf(value)",
+    "if (prototype !== ObjectPrototype && prototype !== null) return NOT_VOUCHED",
+    "const copy = {}",
+    "let present = 0",
+    "let item",
+    "let encoded"
+  ]
+  fields.forEach((field, i) => {
+    const key = JSON.stringify(field.name)
+    const refused = field.encode === encodeString
+      ? "typeof item !== \"string\""
+      : field.encode === encodeNumber
+      ? "typeof item !== \"number\" || !isFinite(item)"
+      : field.encode === encodeBoolean
+      ? "typeof item !== \"boolean\""
+      : undefined
+    lines.push(`if (hasOwn(value, ${key})) {`, "present++", `item = value[${key}]`)
+    if (refused !== undefined) {
+      lines.push(`if (${refused}) return NOT_VOUCHED`, `copy[${key}] = item`)
+    } else {
+      lines.push(
+        "if (item === undefined) return NOT_VOUCHED",
+        `encoded = encoders[${i}](item, depth + 1)`,
+        "if (encoded === NOT_VOUCHED) return NOT_VOUCHED",
+        `copy[${key}] = encoded`
+      )
+    }
+    lines.push(field.optional ? "}" : "} else return NOT_VOUCHED")
+  })
+  lines.push("return rest(value, copy, present, depth)")
+  const source = `return function encodeObject(value, depth) {\n${lines.join("\n")}\n}`
+  return new Function(
+    "NOT_VOUCHED",
+    "MAX_DEPTH",
+    "getPrototypeOf",
+    "ObjectPrototype",
+    "hasOwn",
+    "isFinite",
+    "encoders",
+    "rest",
+    source
+  )(
+    NOT_VOUCHED,
+    MAX_DEPTH,
+    Object.getPrototypeOf,
+    Object.prototype,
+    Object.hasOwn,
+    Number.isFinite,
+    fields.map((field) => field.encode),
+    rest
+  )
 }
 
 const encodeTimestamp: Encode = (value) => {
@@ -628,11 +858,6 @@ function checksOf(ast: SchemaAST.AST): ((value: unknown) => boolean) | undefined
     for (let i = 0; i < holds.length; i++) if (!holds[i]!(value)) return false
     return true
   }
-}
-
-function withChecks(ast: SchemaAST.AST, check: (value: unknown) => boolean): (value: unknown) => boolean {
-  const holds = checksOf(ast)
-  return holds === undefined ? check : (value) => check(value) && holds(value)
 }
 
 // The common refinements get a fast acceptance in front of their filter: each condition below implies the filter
