@@ -489,6 +489,9 @@ const run = <A, E, R>(
     const sync = syncing(client, bulk, options, tally)
 
     yield* toStream(input).pipe(
+      // Items are admitted a batch at a time, so that checking the next batch overlaps the requests in flight
+      // instead of stopping them for a whole chunk of the input (4,096 items from an iterable, an array at once).
+      Stream.rechunk(batchSize),
       Stream.map(admit),
       Stream.filter((admitted): admitted is Indexed<A> => admitted !== undefined),
       Stream.grouped(batchSize),

@@ -179,6 +179,26 @@ describe("BulkSync", () => {
       })
     ))
 
+  it.effect("admits an array a batch at a time: the first batches are sent before the last item is read", () =>
+    withServer((server) =>
+      Effect.gen(function*() {
+        const comments = Array.from({ length: 1_000 }, (_, i) => newComment(`c${i}`))
+        // The last comment's id is read when it is admitted; by then the batches before it have been sent.
+        let requestsWhenLastRead: number | undefined
+        const last = comments[999]!
+        comments[999] = Object.defineProperty({ ...last }, "id", {
+          enumerable: true,
+          get: () => {
+            requestsWhenLastRead ??= server.count("syncComments")
+            return last.id
+          }
+        })
+        const result = yield* BulkSync.syncCommentsBulk({ ...target, comments, batchSize: 10, concurrency: 1 })
+        assert.strictEqual(result.new, 1_000)
+        assert.strictEqual(requestsWhenLastRead, 99)
+      })
+    ))
+
   it.effect("reports progress after every batch and once at the end", () =>
     withServer(() =>
       Effect.gen(function*() {
