@@ -227,6 +227,14 @@ export const noSuchContext = (name: string): CliFailure =>
   configFailure(`there is no context "${name}" (reinfer config ls lists them)`)
 
 /**
+ * The failure for a command that needs the current context when none is set.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const noCurrentContext = (): CliFailure => configFailure("no current context (reinfer config use <name> sets one)")
+
+/**
  * A proxy URL fit to print: its origin, without the user name and password it may carry.
  *
  * @since 0.1.0

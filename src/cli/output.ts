@@ -60,6 +60,15 @@ export interface Column<A> {
 }
 
 /**
+ * Prints one line of text (a confirmation, a name, a token asked for) to standard output.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const printLine = (text: string): Effect.Effect<void, never, CliIo> =>
+  Effect.flatMap(Effect.service(CliIo), (io) => io.out(`${text}\n`))
+
+/**
  * Prints records in `format` (or the default for where output goes); `columns` are the table's.
  *
  * @since 0.1.0

@@ -11,9 +11,16 @@ import * as Argument from "effect/cli/Argument"
 import * as Command from "effect/cli/Command"
 import * as Flag from "effect/cli/Flag"
 import { resolveOptions } from "../../config.ts"
-import { contextsFile, describeProxy, noSuchContext, readContexts, writeContexts } from "../contexts.ts"
+import {
+  contextsFile,
+  describeProxy,
+  noCurrentContext,
+  noSuchContext,
+  readContexts,
+  writeContexts
+} from "../contexts.ts"
 import { CliFailure } from "../failure.ts"
-import { CliIo, type Column, printRecords } from "../output.ts"
+import { type Column, printLine, printRecords } from "../output.ts"
 import { outputOf, root } from "../root.ts"
 
 const contextName = Argument.String("name").pipe(Argument.withDescription("The context's name"))
@@ -53,20 +60,24 @@ const configAdd = Command.make("add", {
         [input.name]: { endpoint, token: Redacted.value(token), ...(proxy === undefined ? {} : { proxy }) }
       }
     })
-    const io = yield* CliIo
     const through = proxy === undefined ? "" : ` through ${describeProxy(proxy)}`
-    yield* io.out(`Added context ${input.name} (${endpoint}${through})${current === input.name ? ", now current" : ""}\n`)
+    yield* printLine(`Added context ${input.name} (${endpoint}${through})${current === input.name ? ", now current" : ""}`)
   })).pipe(Command.withDescription("Add a context (--endpoint, --token), or replace one of the same name"))
 
-const configUse = Command.make("use", { name: contextName }, (input) =>
+// The contexts file and what it holds, which must include `name`.
+const contextsHolding = (name: string) =>
   Effect.gen(function*() {
     const file = yield* contextsFile
     const contexts = yield* readContexts(file)
-    if (contexts.contexts[input.name] === undefined) {
-      return yield* noSuchContext(input.name)
-    }
+    if (contexts.contexts[name] === undefined) return yield* noSuchContext(name)
+    return { file, contexts }
+  })
+
+const configUse = Command.make("use", { name: contextName }, (input) =>
+  Effect.gen(function*() {
+    const { file, contexts } = yield* contextsHolding(input.name)
     yield* writeContexts(file, { ...contexts, current: input.name })
-    yield* Effect.flatMap(Effect.service(CliIo), (io) => io.out(`Now using ${input.name}\n`))
+    yield* printLine(`Now using ${input.name}`)
   })).pipe(Command.withDescription("Make a context the current one"))
 
 interface ContextRow {
@@ -104,22 +115,16 @@ const configLs = Command.make("ls", {}, () =>
 const configCurrent = Command.make("current", {}, () =>
   Effect.gen(function*() {
     const contexts = yield* readContexts(yield* contextsFile)
-    if (contexts.current === undefined) {
-      return yield* new CliFailure({ kind: "config", message: "no current context (reinfer config use <name> sets one)" })
-    }
-    yield* Effect.flatMap(Effect.service(CliIo), (io) => io.out(`${contexts.current}\n`))
+    if (contexts.current === undefined) return yield* noCurrentContext()
+    yield* printLine(contexts.current)
   })).pipe(Command.withDescription("Print the current context's name"))
 
 const configDelete = Command.make("delete", { name: contextName }, (input) =>
   Effect.gen(function*() {
-    const file = yield* contextsFile
-    const contexts = yield* readContexts(file)
-    if (contexts.contexts[input.name] === undefined) {
-      return yield* noSuchContext(input.name)
-    }
+    const { file, contexts } = yield* contextsHolding(input.name)
     const { [input.name]: _deleted, ...rest } = contexts.contexts
     yield* writeContexts(file, { contexts: rest, ...(contexts.current === input.name ? {} : { current: contexts.current }) })
-    yield* Effect.flatMap(Effect.service(CliIo), (io) => io.out(`Deleted context ${input.name}\n`))
+    yield* printLine(`Deleted context ${input.name}`)
   })).pipe(Command.withDescription("Delete a context"))
 
 const configGetToken = Command.make("get-token", {
@@ -130,12 +135,10 @@ const configGetToken = Command.make("get-token", {
     const name = Option.getOrUndefined(input.name) ?? contexts.current
     const stored = name === undefined ? undefined : contexts.contexts[name]
     if (stored === undefined) {
-      return yield* name === undefined
-        ? new CliFailure({ kind: "config", message: "no current context (reinfer config use <name> sets one)" })
-        : noSuchContext(name)
+      return yield* name === undefined ? noCurrentContext() : noSuchContext(name)
     }
     // The one command that prints a token, because that is what it was asked for.
-    yield* Effect.flatMap(Effect.service(CliIo), (io) => io.out(`${stored.token}\n`))
+    yield* printLine(stored.token)
   })).pipe(Command.withDescription("Print a context's token (the current one's unless named)"))
 
 /**

@@ -10,10 +10,8 @@ import * as Argument from "effect/cli/Argument"
 import * as Command from "effect/cli/Command"
 import { operations } from "../../../generated/operations.ts"
 import { limitOf } from "../../internal/schema-limits.ts"
-import { CliIo } from "../output.ts"
+import { printLine } from "../output.ts"
 import { fullName, fullNameFlag, withClient } from "../root.ts"
-
-const said = (text: string) => Effect.flatMap(Effect.service(CliIo), (io) => io.out(`${text}\n`))
 
 // The API deletes a source by id only.
 const deleteSource = Command.make("source", { source: fullName("source", 2) }, (input) =>
@@ -21,7 +19,7 @@ const deleteSource = Command.make("source", { source: fullName("source", 2) }, (
     Effect.gen(function*() {
       const { source } = yield* client.getSource({ project: input.source[0], source: input.source[1] })
       yield* client.deleteSourceById({ sourceId: source.id })
-      yield* said(`Deleted source ${input.source.join("/")} (${source.id})`)
+      yield* printLine(`Deleted source ${input.source.join("/")} (${source.id})`)
     })
   )).pipe(Command.withDescription("Delete a source and every comment in it"))
 
@@ -29,7 +27,7 @@ const deleteDataset = Command.make("dataset", { dataset: fullName("dataset", 2) 
   withClient((client) =>
     Effect.andThen(
       client.deleteDataset({ project: input.dataset[0], dataset: input.dataset[1] }),
-      said(`Deleted dataset ${input.dataset.join("/")}`)
+      printLine(`Deleted dataset ${input.dataset.join("/")}`)
     )
   )).pipe(Command.withDescription("Delete a dataset (its sources and their comments stay)"))
 
@@ -37,7 +35,7 @@ const deleteStream = Command.make("stream", { stream: fullName("stream", 3) }, (
   withClient((client) =>
     Effect.andThen(
       client.deleteStream({ project: input.stream[0], dataset: input.stream[1], stream: input.stream[2] }),
-      said(`Deleted stream ${input.stream.join("/")}`)
+      printLine(`Deleted stream ${input.stream.join("/")}`)
     )
   )).pipe(Command.withDescription("Delete a stream"))
 
@@ -65,11 +63,11 @@ const deleteComments = Command.make("comments", {
       // One request per group; a failure stops there, after saying how many went before it.
       for (const group of Arr.chunksOf(Arr.dedupe(input.ids), MAX_IDS_PER_DELETE)) {
         yield* client.deleteComments({ project: input.source[0], source: input.source[1], id: group }).pipe(
-          Effect.tapError(() => deleted === 0 ? Effect.void : said(`Deleted ${ids(deleted)} before the failure`))
+          Effect.tapError(() => deleted === 0 ? Effect.void : printLine(`Deleted ${ids(deleted)} before the failure`))
         )
         deleted += group.length
       }
-      yield* said(`Deleted ${ids(deleted)} from ${input.source.join("/")}`)
+      yield* printLine(`Deleted ${ids(deleted)} from ${input.source.join("/")}`)
     })
   )).pipe(Command.withDescription(`Delete comments by id (${MAX_IDS_PER_DELETE} per request)`))
 
